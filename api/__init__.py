@@ -1,0 +1,1 @@
+"""The headless PIM API: the only writer to the catalog database."""

@@ -1,0 +1,1 @@
+"""Credentials: passwords, bearer tokens and the principal they resolve to."""

@@ -1,0 +1,1 @@
+"""The catalog model: attributes, families, categories, channels, products."""

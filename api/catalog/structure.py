@@ -1,0 +1,396 @@
+"""Writes to the catalog's structure: attributes, families, categories, channels."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from api.catalog.models import (
+    Attribute,
+    AttributeGroup,
+    AttributeOption,
+    Category,
+    Channel,
+    Currency,
+    Family,
+    FamilyAttribute,
+    FamilyRequirement,
+    Locale,
+)
+from api.catalog.schemas import (
+    AttributeGroupIn,
+    AttributeIn,
+    AttributeOut,
+    CategoryIn,
+    CategoryOut,
+    ChannelIn,
+    ChannelOut,
+    FamilyIn,
+    FamilyOut,
+    OptionIn,
+)
+from api.errors import ApiError, FieldError, InvalidInput, invalid
+
+_CODE = re.compile(r"^[A-Za-z0-9_]{1,100}$")
+_LOCALE = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*$")
+
+
+def check_code(code: str, path: str = "$.code") -> None:
+    if not _CODE.match(code):
+        raise invalid(
+            path,
+            "invalid_code",
+            f"Code {code!r} is not valid.",
+            "letters, digits and underscores, 1 to 100 characters",
+        )
+
+
+def ensure_locales(db: Session, codes: list[str], path: str = "$.locales") -> None:
+    for index, code in enumerate(codes):
+        if not _LOCALE.match(code):
+            raise invalid(
+                f"{path}[{index}]",
+                "invalid_locale",
+                f"{code!r} is not a locale code.",
+                "e.g. en_US",
+            )
+        db.execute(insert(Locale).values(code=code).on_conflict_do_nothing())
+
+
+def ensure_currencies(
+    db: Session, codes: list[str], path: str = "$.currencies"
+) -> None:
+    for index, code in enumerate(codes):
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise invalid(
+                f"{path}[{index}]",
+                "invalid_currency",
+                f"{code!r} is not an ISO 4217 code.",
+                "e.g. EUR",
+            )
+        db.execute(insert(Currency).values(code=code).on_conflict_do_nothing())
+
+
+def upsert_attribute_group(db: Session, body: AttributeGroupIn) -> None:
+    check_code(body.code)
+    values = {"labels": body.labels, "sort_order": body.sort_order}
+    db.execute(
+        insert(AttributeGroup)
+        .values(code=body.code, **values)
+        .on_conflict_do_update(index_elements=["code"], set_=values)
+    )
+
+
+def upsert_attribute(db: Session, body: AttributeIn) -> AttributeOut:
+    check_code(body.code)
+    existing = db.get(Attribute, body.code)
+    if existing is not None and existing.type != body.type:
+        raise invalid(
+            "$.type",
+            "type_change",
+            f"Attribute {body.code!r} is a {existing.type}; its type cannot change.",
+            existing.type,
+        )
+    if body.rules.regex:
+        try:
+            re.compile(body.rules.regex)
+        except re.error as exc:
+            raise invalid(
+                "$.rules.regex", "invalid_regex", f"Bad pattern: {exc}."
+            ) from exc
+    if body.type == "identifier" and (body.localizable or body.scopable):
+        raise invalid(
+            "$.localizable",
+            "identifier_scoped",
+            "The identifier cannot be localizable or scopable.",
+        )
+    rules = {k: v for k, v in _struct_items(body.rules) if v is not None}
+    values = {
+        "type": body.type,
+        "labels": body.labels,
+        "group_code": body.group,
+        "sort_order": body.sort_order,
+        "localizable": body.localizable,
+        "scopable": body.scopable,
+        "unique": body.unique,
+        "rules": rules,
+    }
+    db.execute(
+        insert(Attribute)
+        .values(code=body.code, **values)
+        .on_conflict_do_update(index_elements=["code"], set_=values)
+    )
+    if body.options:
+        if body.type not in ("simpleselect", "multiselect"):
+            raise invalid(
+                "$.options",
+                "options_not_allowed",
+                f"A {body.type} attribute has no options.",
+            )
+        upsert_options(db, body.code, body.options)
+    return attribute_out(db, body.code)
+
+
+def upsert_options(db: Session, attribute: str, options: list[OptionIn]) -> None:
+    for index, option in enumerate(options):
+        if not option.code or len(option.code) > 255:
+            raise invalid(
+                f"$.options[{index}].code",
+                "invalid_code",
+                f"Option code {option.code!r} is not valid.",
+            )
+        values = {"labels": option.labels, "sort_order": option.sort_order}
+        db.execute(
+            insert(AttributeOption)
+            .values(attribute_code=attribute, code=option.code, **values)
+            .on_conflict_do_update(
+                index_elements=["attribute_code", "code"], set_=values
+            )
+        )
+
+
+def _struct_items(struct: object) -> list[tuple[str, object]]:
+    return [(name, getattr(struct, name)) for name in struct.__struct_fields__]  # type: ignore[attr-defined]
+
+
+def attribute_out(db: Session, code: str) -> AttributeOut:
+    attribute = db.get(Attribute, code)
+    if attribute is None:
+        raise ApiError(404, "attribute_not_found", f"No attribute {code!r} exists.")
+    options = db.scalars(
+        select(AttributeOption)
+        .where(AttributeOption.attribute_code == code)
+        .order_by(AttributeOption.sort_order, AttributeOption.code)
+    )
+    return AttributeOut(
+        code=attribute.code,
+        type=attribute.type,
+        labels=attribute.labels,
+        group=attribute.group_code,
+        sort_order=attribute.sort_order,
+        localizable=attribute.localizable,
+        scopable=attribute.scopable,
+        unique=attribute.unique,
+        rules=attribute.rules,
+        options=[OptionIn(o.code, o.labels, o.sort_order) for o in options],
+    )
+
+
+def upsert_family(db: Session, body: FamilyIn) -> FamilyOut:
+    check_code(body.code)
+    known = set(
+        db.scalars(select(Attribute.code).where(Attribute.code.in_(body.attributes)))
+    )
+    errors = [
+        FieldError(
+            f"$.attributes[{i}]",
+            "unknown_attribute",
+            f"Attribute {code!r} does not exist.",
+        )
+        for i, code in enumerate(body.attributes)
+        if code not in known
+    ]
+    members = set(body.attributes)
+    for key in ("attribute_as_label", "attribute_as_image"):
+        code = getattr(body, key)
+        if code is not None and code not in members:
+            errors.append(
+                FieldError(
+                    f"$.{key}",
+                    "not_in_family",
+                    f"{code!r} is not one of the family's attributes.",
+                )
+            )
+    channels = set(db.scalars(select(Channel.code)))
+    for channel, required in body.requirements.items():
+        if channel not in channels:
+            errors.append(
+                FieldError(
+                    f"$.requirements.{channel}",
+                    "unknown_channel",
+                    f"Channel {channel!r} does not exist.",
+                )
+            )
+            continue
+        errors.extend(
+            FieldError(
+                f"$.requirements.{channel}[{i}]",
+                "not_in_family",
+                f"Required attribute {code!r} is not one of the family's attributes.",
+            )
+            for i, code in enumerate(required)
+            if code not in members
+        )
+    if errors:
+        raise InvalidInput(errors)
+    values = {
+        "labels": body.labels,
+        "attribute_as_label": body.attribute_as_label,
+        "attribute_as_image": body.attribute_as_image,
+    }
+    db.execute(
+        insert(Family)
+        .values(code=body.code, **values)
+        .on_conflict_do_update(index_elements=["code"], set_=values)
+    )
+    db.execute(delete(FamilyAttribute).where(FamilyAttribute.family_code == body.code))
+    db.execute(
+        delete(FamilyRequirement).where(FamilyRequirement.family_code == body.code)
+    )
+    if members:
+        db.execute(
+            insert(FamilyAttribute),
+            [
+                {"family_code": body.code, "attribute_code": code}
+                for code in sorted(members)
+            ],
+        )
+    rows = [
+        {"family_code": body.code, "channel_code": channel, "attribute_code": code}
+        for channel, required in body.requirements.items()
+        for code in dict.fromkeys(required)
+    ]
+    if rows:
+        db.execute(insert(FamilyRequirement), rows)
+    return family_out(db, body.code)
+
+
+def family_out(db: Session, code: str) -> FamilyOut:
+    family = db.get(Family, code)
+    if family is None:
+        raise ApiError(404, "family_not_found", f"No family {code!r} exists.")
+    attributes = list(
+        db.scalars(
+            select(FamilyAttribute.attribute_code)
+            .where(FamilyAttribute.family_code == code)
+            .order_by(FamilyAttribute.attribute_code)
+        )
+    )
+    requirements: dict[str, list[str]] = {}
+    for channel, attribute in db.execute(
+        select(FamilyRequirement.channel_code, FamilyRequirement.attribute_code)
+        .where(FamilyRequirement.family_code == code)
+        .order_by(FamilyRequirement.channel_code, FamilyRequirement.attribute_code)
+    ):
+        requirements.setdefault(channel, []).append(attribute)
+    return FamilyOut(
+        code=family.code,
+        labels=family.labels,
+        attributes=attributes,
+        attribute_as_label=family.attribute_as_label,
+        attribute_as_image=family.attribute_as_image,
+        requirements=requirements,
+    )
+
+
+def upsert_category(db: Session, body: CategoryIn) -> CategoryOut:
+    check_code(body.code)
+    if body.parent is not None:
+        if body.parent == body.code:
+            raise invalid(
+                "$.parent", "category_cycle", "A category cannot be its own parent."
+            )
+        if db.get(Category, body.parent) is None:
+            raise invalid(
+                "$.parent",
+                "unknown_category",
+                f"Parent category {body.parent!r} does not exist.",
+            )
+        if body.code in ancestors(db, body.parent):
+            raise invalid(
+                "$.parent",
+                "category_cycle",
+                f"Moving {body.code!r} under {body.parent!r} would make a cycle.",
+            )
+    values = {
+        "parent_code": body.parent,
+        "labels": body.labels,
+        "sort_order": body.sort_order,
+    }
+    db.execute(
+        insert(Category)
+        .values(code=body.code, **values)
+        .on_conflict_do_update(index_elements=["code"], set_=values)
+    )
+    return CategoryOut(body.code, body.parent, body.labels, body.sort_order)
+
+
+def ancestors(db: Session, code: str) -> list[str]:
+    chain: list[str] = []
+    current: str | None = code
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = db.scalar(
+            select(Category.parent_code).where(Category.code == current)
+        )
+    return chain
+
+
+def list_categories(db: Session) -> list[CategoryOut]:
+    return [
+        CategoryOut(c.code, c.parent_code, c.labels, c.sort_order)
+        for c in db.scalars(
+            select(Category).order_by(Category.sort_order, Category.code)
+        )
+    ]
+
+
+def upsert_channel(db: Session, body: ChannelIn) -> ChannelOut:
+    check_code(body.code)
+    if not body.locales:
+        raise invalid(
+            "$.locales",
+            "required",
+            "A channel needs at least one locale.",
+            "non-empty list",
+        )
+    if not body.currencies:
+        raise invalid(
+            "$.currencies",
+            "required",
+            "A channel needs at least one currency.",
+            "non-empty list",
+        )
+    ensure_locales(db, body.locales)
+    ensure_currencies(db, body.currencies)
+    if body.category_tree is not None and db.get(Category, body.category_tree) is None:
+        raise invalid(
+            "$.category_tree",
+            "unknown_category",
+            f"Category {body.category_tree!r} does not exist.",
+        )
+    values = {
+        "labels": body.labels,
+        "locales": list(dict.fromkeys(body.locales)),
+        "currencies": list(dict.fromkeys(body.currencies)),
+        "category_tree": body.category_tree,
+    }
+    db.execute(
+        insert(Channel)
+        .values(code=body.code, **values)
+        .on_conflict_do_update(index_elements=["code"], set_=values)
+    )
+    return channel_out(db, body.code)
+
+
+def channel_out(db: Session, code: str) -> ChannelOut:
+    channel = db.get(Channel, code)
+    if channel is None:
+        raise ApiError(404, "channel_not_found", f"No channel {code!r} exists.")
+    return ChannelOut(
+        channel.code,
+        channel.labels,
+        channel.locales,
+        channel.currencies,
+        channel.category_tree,
+    )
+
+
+def list_channels(db: Session) -> list[ChannelOut]:
+    return [
+        channel_out(db, code)
+        for code in db.scalars(select(Channel.code).order_by(Channel.code))
+    ]

@@ -1,0 +1,421 @@
+"""Checking product values against their attributes.
+
+``CatalogRules`` is a read-only picture of the catalog's structure (attributes,
+options, families, locales, channels), loaded once per request or per import
+so that checking a thousand products costs no extra queries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.catalog.models import (
+    Attribute,
+    AttributeOption,
+    Category,
+    Channel,
+    Currency,
+    Family,
+    FamilyAttribute,
+    Locale,
+)
+from api.catalog.schemas import ValueIn
+from api.errors import FieldError
+
+TEXT_MAX = 255
+TEXTAREA_MAX = 65_535
+
+
+@dataclass(frozen=True)
+class Value:
+    """A checked value, keyed as stored: empty locale or channel means none."""
+
+    attribute: str
+    locale: str
+    channel: str
+    data: Any
+
+
+@dataclass
+class CatalogRules:
+    attributes: dict[str, Attribute]
+    options: dict[str, dict[str, str]]  # attribute -> lowercased code -> code
+    family_attributes: dict[str, set[str]]
+    categories: set[str]
+    locales: set[str]
+    currencies: set[str]
+    channels: dict[str, Channel]
+    _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, db: Session) -> CatalogRules:
+        options: dict[str, dict[str, str]] = {}
+        for attribute_code, code in db.execute(
+            select(AttributeOption.attribute_code, AttributeOption.code)
+        ):
+            options.setdefault(attribute_code, {})[code.lower()] = code
+        family_attributes: dict[str, set[str]] = {
+            code: set() for code in db.scalars(select(Family.code))
+        }
+        for family_code, attribute_code in db.execute(
+            select(FamilyAttribute.family_code, FamilyAttribute.attribute_code)
+        ):
+            family_attributes[family_code].add(attribute_code)
+        return cls(
+            attributes={a.code: a for a in db.scalars(select(Attribute))},
+            options=options,
+            family_attributes=family_attributes,
+            categories=set(db.scalars(select(Category.code))),
+            locales=set(db.scalars(select(Locale.code).where(Locale.enabled))),
+            currencies=set(db.scalars(select(Currency.code).where(Currency.enabled))),
+            channels={c.code: c for c in db.scalars(select(Channel))},
+        )
+
+    def pattern(self, attribute: Attribute) -> re.Pattern[str] | None:
+        regex = attribute.rules.get("regex")
+        if not regex:
+            return None
+        if attribute.code not in self._patterns:
+            self._patterns[attribute.code] = re.compile(regex)
+        return self._patterns[attribute.code]
+
+
+def check_values(
+    rules: CatalogRules,
+    family: str | None,
+    values: dict[str, list[ValueIn]],
+    path: str = "$.values",
+    *,
+    allow_null: bool = False,
+) -> tuple[list[Value], list[FieldError]]:
+    """Checked values and the errors found; ``data: null`` clears when allowed."""
+    out: list[Value] = []
+    errors: list[FieldError] = []
+    allowed = rules.family_attributes.get(family) if family else None
+    for code, entries in values.items():
+        attribute = rules.attributes.get(code)
+        here = f"{path}.{code}"
+        if attribute is None:
+            errors.append(
+                FieldError(
+                    here, "unknown_attribute", f"Attribute {code!r} does not exist."
+                )
+            )
+            continue
+        if attribute.type == "identifier":
+            errors.append(
+                FieldError(
+                    here,
+                    "identifier_in_values",
+                    f"Attribute {code!r} is the identifier; set it with 'sku'.",
+                )
+            )
+            continue
+        if allowed is not None and code not in allowed:
+            errors.append(
+                FieldError(
+                    here,
+                    "attribute_not_in_family",
+                    f"Attribute {code!r} is not part of family {family!r}.",
+                    f"one of the family's attributes: {', '.join(sorted(allowed))}",
+                )
+            )
+            continue
+        seen: set[tuple[str, str]] = set()
+        for index, entry in enumerate(entries):
+            at = f"{here}[{index}]"
+            key_errors = _check_key(rules, attribute, entry, at)
+            if key_errors:
+                errors.extend(key_errors)
+                continue
+            key = (entry.locale or "", entry.scope or "")
+            if key in seen:
+                errors.append(
+                    FieldError(
+                        at,
+                        "duplicate_value",
+                        f"Attribute {code!r} has two values for locale "
+                        f"{entry.locale!r} and scope {entry.scope!r}.",
+                    )
+                )
+                continue
+            seen.add(key)
+            if entry.data is None:
+                if allow_null:
+                    out.append(Value(code, key[0], key[1], None))
+                continue
+            try:
+                data = normalize(rules, attribute, entry.data)
+            except ValueProblem as problem:
+                errors.append(
+                    FieldError(
+                        f"{at}.data", problem.code, problem.message, problem.expected
+                    )
+                )
+                continue
+            out.append(Value(code, key[0], key[1], data))
+    return out, errors
+
+
+def _check_key(
+    rules: CatalogRules, attribute: Attribute, entry: ValueIn, at: str
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    code = attribute.code
+    if attribute.localizable:
+        if not entry.locale:
+            errors.append(
+                FieldError(
+                    f"{at}.locale",
+                    "locale_required",
+                    f"Attribute {code!r} is localizable; each value needs a locale.",
+                    f"one of {', '.join(sorted(rules.locales))}",
+                )
+            )
+        elif entry.locale not in rules.locales:
+            errors.append(
+                FieldError(
+                    f"{at}.locale",
+                    "unknown_locale",
+                    f"Locale {entry.locale!r} is not enabled.",
+                    f"one of {', '.join(sorted(rules.locales))}",
+                )
+            )
+    elif entry.locale is not None:
+        errors.append(
+            FieldError(
+                f"{at}.locale",
+                "locale_not_allowed",
+                f"Attribute {code!r} is not localizable; locale must be null.",
+                "null",
+            )
+        )
+    if attribute.scopable:
+        if not entry.scope:
+            errors.append(
+                FieldError(
+                    f"{at}.scope",
+                    "scope_required",
+                    f"Attribute {code!r} is scopable; each value needs a channel.",
+                    f"one of {', '.join(sorted(rules.channels))}",
+                )
+            )
+        elif entry.scope not in rules.channels:
+            errors.append(
+                FieldError(
+                    f"{at}.scope",
+                    "unknown_channel",
+                    f"Channel {entry.scope!r} does not exist.",
+                    f"one of {', '.join(sorted(rules.channels))}",
+                )
+            )
+    elif entry.scope is not None:
+        errors.append(
+            FieldError(
+                f"{at}.scope",
+                "scope_not_allowed",
+                f"Attribute {code!r} is not scopable; scope must be null.",
+                "null",
+            )
+        )
+    return errors
+
+
+class ValueProblem(Exception):
+    def __init__(self, code: str, message: str, expected: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.expected = expected
+
+
+def normalize(rules: CatalogRules, attribute: Attribute, data: Any) -> Any:
+    """The stored form of ``data`` for ``attribute``, or ``ValueProblem``."""
+    kind = attribute.type
+    if kind in ("text", "textarea", "image", "file"):
+        return _text(rules, attribute, data)
+    if kind == "number":
+        return _number(attribute, data)
+    if kind == "boolean":
+        if not isinstance(data, bool):
+            raise ValueProblem(
+                "invalid_type", f"Expected a boolean, got {data!r}.", "true or false"
+            )
+        return data
+    if kind == "date":
+        return _date(data)
+    if kind == "simpleselect":
+        return _option(rules, attribute, data)
+    if kind == "multiselect":
+        if not isinstance(data, list):
+            raise ValueProblem(
+                "invalid_type",
+                f"Expected a list of option codes, got {data!r}.",
+                "array",
+            )
+        codes = [_option(rules, attribute, item) for item in data]
+        return list(dict.fromkeys(codes))
+    if kind == "price_collection":
+        return _prices(rules, data)
+    if kind == "metric":
+        return _metric(attribute, data)
+    raise ValueProblem(
+        "unsupported_type", f"Attribute type {kind!r} takes no values here."
+    )
+
+
+def _text(rules: CatalogRules, attribute: Attribute, data: Any) -> str:
+    if not isinstance(data, str):
+        raise ValueProblem("invalid_type", f"Expected text, got {data!r}.", "string")
+    limit = attribute.rules.get("max_characters") or (
+        TEXTAREA_MAX if attribute.type == "textarea" else TEXT_MAX
+    )
+    if len(data) > limit:
+        raise ValueProblem(
+            "too_long",
+            f"Text of {len(data)} characters exceeds the limit of {limit}.",
+            f"at most {limit} characters",
+        )
+    pattern = rules.pattern(attribute)
+    if pattern is not None and not pattern.fullmatch(data):
+        raise ValueProblem(
+            "pattern_mismatch",
+            f"{data!r} does not match the pattern {pattern.pattern!r}.",
+            f"text matching {pattern.pattern}",
+        )
+    return data
+
+
+def _decimal(data: Any, what: str = "number") -> Decimal:
+    if isinstance(data, bool) or not isinstance(data, (int, float, str)):
+        raise ValueProblem(
+            "invalid_type", f"Expected a {what}, got {data!r}.", "number"
+        )
+    try:
+        value = Decimal(str(data).strip())
+    except InvalidOperation:
+        raise ValueProblem(
+            "invalid_number", f"{data!r} is not a number.", "a number such as 12.5"
+        ) from None
+    if not value.is_finite():
+        raise ValueProblem(
+            "invalid_number", f"{data!r} is not a finite number.", "number"
+        )
+    return value
+
+
+def _number(attribute: Attribute, data: Any) -> str:
+    value = _decimal(data)
+    rule = attribute.rules
+    if not rule.get("decimals_allowed") and value != value.to_integral_value():
+        raise ValueProblem(
+            "decimals_not_allowed",
+            f"{data!r} has decimals; this attribute takes whole numbers.",
+            "an integer",
+        )
+    if rule.get("negative_allowed") is False and value < 0:
+        raise ValueProblem(
+            "negative_not_allowed", f"{data!r} is negative.", "a number ≥ 0"
+        )
+    if rule.get("min") is not None and value < Decimal(str(rule["min"])):
+        raise ValueProblem(
+            "below_min", f"{data!r} is below {rule['min']}.", f"≥ {rule['min']}"
+        )
+    if rule.get("max") is not None and value > Decimal(str(rule["max"])):
+        raise ValueProblem(
+            "above_max", f"{data!r} is above {rule['max']}.", f"≤ {rule['max']}"
+        )
+    return _plain(value)
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _date(data: Any) -> str:
+    if not isinstance(data, str):
+        raise ValueProblem(
+            "invalid_type", f"Expected a date, got {data!r}.", "YYYY-MM-DD"
+        )
+    try:
+        return date.fromisoformat(data.strip()[:10]).isoformat()
+    except ValueError:
+        raise ValueProblem(
+            "invalid_date", f"{data!r} is not a valid date.", "YYYY-MM-DD"
+        ) from None
+
+
+def _option(rules: CatalogRules, attribute: Attribute, data: Any) -> str:
+    known = rules.options.get(attribute.code, {})
+    if not isinstance(data, str):
+        raise ValueProblem(
+            "invalid_type", f"Expected an option code, got {data!r}.", "string"
+        )
+    code = known.get(data.lower())
+    if code is None:
+        sample = ", ".join(sorted(known.values())[:10]) or "no options defined"
+        raise ValueProblem(
+            "unknown_option",
+            f"{data!r} is not an option of attribute {attribute.code!r}.",
+            f"one of: {sample}",
+        )
+    return code
+
+
+def _prices(rules: CatalogRules, data: Any) -> list[dict[str, str]]:
+    if not isinstance(data, list):
+        raise ValueProblem(
+            "invalid_type",
+            f"Expected a list of prices, got {data!r}.",
+            '[{"amount": "12.50", "currency": "EUR"}]',
+        )
+    prices: dict[str, str] = {}
+    for item in data:
+        if not isinstance(item, dict) or set(item) - {"amount", "currency"}:
+            raise ValueProblem(
+                "invalid_price",
+                f"{item!r} is not a price.",
+                '{"amount": "12.50", "currency": "EUR"}',
+            )
+        currency = item.get("currency")
+        if currency not in rules.currencies:
+            raise ValueProblem(
+                "unknown_currency",
+                f"Currency {currency!r} is not enabled.",
+                f"one of {', '.join(sorted(rules.currencies))}",
+            )
+        if currency in prices:
+            raise ValueProblem("duplicate_currency", f"Two prices in {currency}.")
+        amount = item.get("amount")
+        if amount is None:
+            continue
+        value = _decimal(amount, "price amount")
+        if value < 0:
+            raise ValueProblem(
+                "negative_price", f"Price {amount!r} is negative.", "≥ 0"
+            )
+        prices[currency] = format(value.quantize(Decimal("0.01")), "f")
+    return [{"amount": a, "currency": c} for c, a in sorted(prices.items())]
+
+
+def _metric(attribute: Attribute, data: Any) -> dict[str, str]:
+    if not isinstance(data, dict) or "amount" not in data or "unit" not in data:
+        raise ValueProblem(
+            "invalid_metric",
+            f"{data!r} is not a measurement.",
+            '{"amount": "1.5", "unit": "KILOGRAM"}',
+        )
+    unit = data["unit"]
+    if not isinstance(unit, str) or not unit:
+        raise ValueProblem("invalid_unit", f"{unit!r} is not a unit.", "a unit code")
+    return {"amount": _plain(_decimal(data["amount"])), "unit": unit}

@@ -1,0 +1,1 @@
+"""Publishing: frozen channel views and the render they trigger."""

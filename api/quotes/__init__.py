@@ -1,0 +1,1 @@
+"""Quote requests from catalog pages, stored as leads for the sales team."""

@@ -1,0 +1,1 @@
+"""Organisations, users, memberships and the per-organisation PIM module."""

@@ -1,0 +1,132 @@
+"""Organisations, users, memberships, and switching the PIM module on."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from api.auth.passwords import hash_password
+from api.database import TENANT, get_engine, is_valid_slug, tenant_schema
+from api.errors import ApiError, invalid
+from api.migrate import migrate_tenant
+from api.tenants.models import Membership, Organization, User
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHANNELS = ("web", "erp", "marketing", "conversations")
+DEFAULT_LOCALES = ("en_US",)
+DEFAULT_CURRENCIES = ("EUR", "USD")
+
+
+def get_org(db: Session, slug: str) -> Organization | None:
+    return db.scalar(select(Organization).where(Organization.slug == slug))
+
+
+def ensure_org(db: Session, slug: str, name: str | None = None) -> Organization:
+    if not is_valid_slug(slug):
+        raise invalid(
+            "$.slug",
+            "invalid_slug",
+            f"Organisation slug {slug!r} is not valid.",
+            "lowercase letters, digits and inner hyphens, at most 48 characters",
+        )
+    org = get_org(db, slug)
+    if org is None:
+        org = Organization(slug=slug, name=name or slug, settings={"modules": {}})
+        db.add(org)
+        db.flush()
+    return org
+
+
+def ensure_user(
+    db: Session, email: str, password: str | None = None, name: str = ""
+) -> User:
+    email = email.strip().lower()
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise invalid("$.email", "invalid_email", f"{email!r} is not an email address.")
+    user = db.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(
+            email=email,
+            name=name,
+            password_hash=hash_password(password) if password else None,
+        )
+        db.add(user)
+        db.flush()
+    elif password:
+        user.password_hash = hash_password(password)
+    return user
+
+
+def ensure_membership(
+    db: Session, user: User, org: Organization, role: str = "owner"
+) -> None:
+    db.execute(
+        insert(Membership)
+        .values(user_id=user.id, organization_id=org.id, role=role)
+        .on_conflict_do_nothing()
+    )
+
+
+def enable_pim(org_slug: str) -> bool:
+    """Create the organisation's schema and seed it; False if already enabled.
+
+    Everything happens in one transaction: a failure leaves no half-made
+    schema and the module off.
+    """
+    with get_engine().begin() as connection:
+        org = connection.execute(
+            select(Organization.id, Organization.settings)
+            .where(Organization.slug == org_slug)
+            .with_for_update()
+        ).first()
+        if org is None:
+            raise ApiError(
+                404, "organization_not_found", f"No organisation {org_slug!r}."
+            )
+        settings: dict[str, Any] = dict(org.settings or {})
+        if settings.get("modules", {}).get("pim"):
+            migrate_tenant(org_slug, connection)
+            return False
+        migrate_tenant(org_slug, connection)
+        _seed(connection, org_slug)
+        settings["modules"] = {**settings.get("modules", {}), "pim": True}
+        connection.execute(
+            update(Organization)
+            .where(Organization.id == org.id)
+            .values(settings=settings)
+        )
+    log.info("PIM enabled for %s (schema %s)", org_slug, tenant_schema(org_slug))
+    return True
+
+
+def _seed(connection: Connection, org_slug: str) -> None:
+    from api.catalog.models import Channel, Currency, Locale
+
+    tenant = connection.execution_options(
+        schema_translate_map={TENANT: tenant_schema(org_slug)}
+    )
+    for code in DEFAULT_LOCALES:
+        tenant.execute(insert(Locale).values(code=code).on_conflict_do_nothing())
+    for code in DEFAULT_CURRENCIES:
+        tenant.execute(insert(Currency).values(code=code).on_conflict_do_nothing())
+    for code in DEFAULT_CHANNELS:
+        tenant.execute(
+            insert(Channel)
+            .values(
+                code=code,
+                labels={"en_US": code.capitalize()},
+                locales=list(DEFAULT_LOCALES),
+                currencies=list(DEFAULT_CURRENCIES),
+            )
+            .on_conflict_do_nothing()
+        )
+
+
+def set_org_settings(db: Session, org: Organization, **changes: Any) -> None:
+    """Merge top-level keys into the organisation's settings."""
+    org.settings = {**(org.settings or {}), **changes}

@@ -1,0 +1,1 @@
+"""The static catalog generator: published channel views in, static files out."""
