@@ -117,9 +117,7 @@ def _field_error(message: str) -> FieldError:
         code = "unknown_field"
         field = msg.rsplit("`", 2)[-2] if "`" in msg else ""
         path = f"{path}.{field}" if field else path
-    elif msg.startswith("JSON is malformed") or msg.startswith(
-        "Input data was truncated"
-    ):
+    elif msg.startswith(("JSON is malformed", "Input data was truncated")):
         code = "malformed_json"
     return FieldError(
         path=path,

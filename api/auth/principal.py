@@ -9,6 +9,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 
 from api.errors import ApiError
@@ -60,7 +61,7 @@ def authenticate(request: Request[Any, Any, Any]) -> Principal:
     return principal
 
 
-def pim_principal(principal: Principal) -> Principal:
+def pim_principal(principal: NamedDependency[Principal]) -> Principal:
     """Dependency: the principal, once PIM is known to be enabled for its org."""
     if not principal.pim_enabled:
         raise ApiError(

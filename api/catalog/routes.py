@@ -1,0 +1,220 @@
+"""HTTP routes of the catalog: structure (attributes, families, categories,
+channels) and products."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from sqlalchemy import select
+
+from api.auth.principal import READ, WRITE, Principal
+from api.catalog import products, structure
+from api.catalog.models import Attribute, Family
+from api.catalog.schemas import (
+    AttributeIn,
+    AttributeOut,
+    CategoryIn,
+    CategoryOut,
+    ChannelIn,
+    ChannelOut,
+    FamilyIn,
+    FamilyOut,
+    Links,
+    ProductIn,
+    ProductOut,
+    ProductPage,
+    ProductPatch,
+)
+from api.database import tenant_session
+from api.errors import not_found
+from api.publishing.service import publications_of, queue_render
+
+
+class StructureController(Controller):
+    path = "/api/v1/pim"
+    tags: ClassVar[list[str]] = ["catalog structure"]
+
+    @get("/attributes", sync_to_thread=True)
+    def list_attributes(self, pim: NamedDependency[Principal]) -> list[AttributeOut]:
+        pim.require(READ)
+        with tenant_session(pim.org_slug) as db:
+            codes = list(
+                db.scalars(
+                    select(Attribute.code).order_by(
+                        Attribute.sort_order, Attribute.code
+                    )
+                )
+            )
+            return [structure.attribute_out(db, code) for code in codes]
+
+    @get("/attributes/{code:str}", sync_to_thread=True)
+    def get_attribute(
+        self, pim: NamedDependency[Principal], code: FromPath[str]
+    ) -> AttributeOut:
+        pim.require(READ)
+        with tenant_session(pim.org_slug) as db:
+            if db.get(Attribute, code) is None:
+                raise not_found("attribute", code)
+            return structure.attribute_out(db, code)
+
+    @post("/attributes", sync_to_thread=True)
+    def put_attribute(
+        self, pim: NamedDependency[Principal], data: JSONBody[AttributeIn]
+    ) -> AttributeOut:
+        """Create an attribute, or update it when the code exists."""
+        pim.require(WRITE)
+        with tenant_session(pim.org_slug) as db:
+            return structure.upsert_attribute(db, data)
+
+    @get("/families", sync_to_thread=True)
+    def list_families(self, pim: NamedDependency[Principal]) -> list[FamilyOut]:
+        pim.require(READ)
+        with tenant_session(pim.org_slug) as db:
+            codes = list(db.scalars(select(Family.code).order_by(Family.code)))
+            return [structure.family_out(db, code) for code in codes]
+
+    @get("/families/{code:str}", sync_to_thread=True)
+    def get_family(
+        self, pim: NamedDependency[Principal], code: FromPath[str]
+    ) -> FamilyOut:
+        pim.require(READ)
+        with tenant_session(pim.org_slug) as db:
+            if db.get(Family, code) is None:
+                raise not_found("family", code)
+            return structure.family_out(db, code)
+
+    @post("/families", sync_to_thread=True)
+    def put_family(
+        self, pim: NamedDependency[Principal], data: JSONBody[FamilyIn]
+    ) -> FamilyOut:
+        """Create a family, or replace its definition when the code exists."""
+        pim.require(WRITE)
+        with tenant_session(pim.org_slug) as db:
+            return structure.upsert_family(db, data)
+
+    @get("/categories", sync_to_thread=True)
+    def list_categories(self, pim: NamedDependency[Principal]) -> list[CategoryOut]:
+        pim.require(READ)
+        with tenant_session(pim.org_slug) as db:
+            return structure.list_categories(db)
+
+    @post("/categories", sync_to_thread=True)
+    def put_category(
+        self, pim: NamedDependency[Principal], data: JSONBody[CategoryIn]
+    ) -> CategoryOut:
+        """Create a category, or move and relabel it when the code exists."""
+        pim.require(WRITE)
+        with tenant_session(pim.org_slug) as db:
+            return structure.upsert_category(db, data)
+
+    @get("/channels", sync_to_thread=True)
+    def list_channels(self, pim: NamedDependency[Principal]) -> list[ChannelOut]:
+        pim.require(READ)
+        with tenant_session(pim.org_slug) as db:
+            return structure.list_channels(db)
+
+    @post("/channels", sync_to_thread=True)
+    def put_channel(
+        self, pim: NamedDependency[Principal], data: JSONBody[ChannelIn]
+    ) -> ChannelOut:
+        """Create a channel, or update it when the code exists."""
+        pim.require(WRITE)
+        with tenant_session(pim.org_slug) as db:
+            return structure.upsert_channel(db, data)
+
+
+class ProductController(Controller):
+    path = "/api/v1/pim/products"
+    tags: ClassVar[list[str]] = ["products"]
+
+    @get("/", sync_to_thread=True)
+    def list_products(
+        self,
+        pim: NamedDependency[Principal],
+        request: Request[Any, Any, Any],
+        q: FromQuery[str | None] = None,
+        family: FromQuery[str | None] = None,
+        category: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(description="at most 100")] = 20,
+        cursor: Annotated[
+            str | None, QueryParameter(description="opaque, from next_cursor")
+        ] = None,
+    ) -> ProductPage:
+        """Products in creation order; follow ``next_cursor`` for more."""
+        pim.require(READ)
+        with tenant_session(pim.org_slug) as db:
+            page = products.list_products(
+                db, q=q, family=family, category=category, limit=limit, cursor=cursor
+            )
+        if page.next_cursor:
+            params = {
+                k: v
+                for k, v in {
+                    "q": q,
+                    "family": family,
+                    "category": category,
+                    "limit": limit,
+                    "cursor": page.next_cursor,
+                }.items()
+                if v is not None
+            }
+            page.links = Links(next=f"{request.url.path}?{urlencode(params)}")
+        return page
+
+    @post("/", sync_to_thread=True, status_code=HTTP_201_CREATED)
+    def create_product(
+        self, pim: NamedDependency[Principal], data: JSONBody[ProductIn]
+    ) -> Response[ProductOut]:
+        pim.require(WRITE)
+        with tenant_session(pim.org_slug) as db:
+            product = products.create_product(db, data)
+            body = products.product_out(db, product)
+        return Response(
+            body,
+            status_code=HTTP_201_CREATED,
+            headers={"Location": f"/api/v1/pim/products/{product.sku}"},
+        )
+
+    @get("/{sku:str}", sync_to_thread=True)
+    def get_product(
+        self, pim: NamedDependency[Principal], sku: FromPath[str]
+    ) -> ProductOut:
+        pim.require(READ)
+        with tenant_session(pim.org_slug) as db:
+            product = products.get_product(db, sku)
+            return products.product_out(
+                db, product, publications_of(db, [product.id]).get(product.id)
+            )
+
+    @patch("/{sku:str}", sync_to_thread=True)
+    def patch_product(
+        self,
+        pim: NamedDependency[Principal],
+        sku: FromPath[str],
+        data: JSONBody[ProductPatch],
+    ) -> ProductOut:
+        """Merge-patch: given fields replace, values merge per locale and scope."""
+        pim.require(WRITE)
+        with tenant_session(pim.org_slug) as db:
+            product = products.patch_product(db, sku, data)
+            return products.product_out(
+                db, product, publications_of(db, [product.id]).get(product.id)
+            )
+
+    @delete("/{sku:str}", sync_to_thread=True, status_code=HTTP_204_NO_CONTENT)
+    def delete_product(
+        self, pim: NamedDependency[Principal], sku: FromPath[str]
+    ) -> None:
+        """Delete a product; channels that published it re-render without it."""
+        pim.require(WRITE)
+        with tenant_session(pim.org_slug) as db:
+            product = products.get_product(db, sku, lock=True)
+            channels = publications_of(db, [product.id]).get(product.id, {})
+            products.delete_product(db, sku)
+            for channel in channels:
+                queue_render(db, pim.org_slug, channel)

@@ -1,0 +1,1 @@
+"""Importing catalogs exported by other PIM systems."""

@@ -1,0 +1,223 @@
+"""Publishing: channel-view snapshots and the render they trigger.
+
+Every change to what a channel shows writes ``pim_channel_views`` rows and
+queues the site render in the same transaction, so either both happen or
+neither does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import msgspec
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from api.catalog.models import Channel, Product
+from api.catalog.values import CatalogRules
+from api.errors import ApiError, FieldError, InvalidInput
+from api.publishing.models import ChannelView
+from api.publishing.views import ViewBuilder
+from sitegen.model import ProductView, view_decoder, view_encoder
+
+BATCH = 500
+
+
+class PublishResult(msgspec.Struct):
+    channels: list[str]
+    published: list[str] = []
+    unpublished: list[str] = []
+    unchanged: list[str] = []
+    skipped: dict[str, str] = {}  # sku -> reason
+    render_queued: bool = False
+
+
+def check_channels(db: Session, codes: Sequence[str]) -> list[Channel]:
+    if not codes:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "$.channels",
+                    "channels_required",
+                    "Name at least one channel.",
+                    "a non-empty list of channel codes",
+                )
+            ]
+        )
+    known = {c.code: c for c in db.scalars(select(Channel))}
+    errors = [
+        FieldError(
+            f"$.channels[{i}]",
+            "unknown_channel",
+            f"Channel {code!r} does not exist.",
+            f"one of {', '.join(sorted(known))}",
+        )
+        for i, code in enumerate(codes)
+        if code not in known
+    ]
+    if errors:
+        raise InvalidInput(errors)
+    return [known[c] for c in dict.fromkeys(codes)]
+
+
+def publications_of(
+    db: Session, product_ids: Sequence[int]
+) -> dict[int, dict[str, datetime]]:
+    found: dict[int, dict[str, datetime]] = {}
+    for product_id, channel, at in db.execute(
+        select(
+            ChannelView.product_id, ChannelView.channel_code, ChannelView.published_at
+        ).where(ChannelView.product_id.in_(product_ids))
+    ):
+        found.setdefault(product_id, {})[channel] = at
+    return found
+
+
+def publish(
+    db: Session,
+    org: str,
+    channel_codes: Sequence[str],
+    *,
+    skus: Sequence[str] | None = None,
+    strict: bool = True,
+) -> PublishResult:
+    """Snapshot products into channels; ``skus=None`` means every product.
+
+    With ``strict``, an unknown or disabled SKU fails the whole request;
+    otherwise it is skipped and reported.
+    """
+    channels = check_channels(db, channel_codes)
+    query = select(Product).order_by(Product.id)
+    if skus is not None:
+        query = query.where(Product.sku.in_(list(skus)))
+    products = list(db.scalars(query))
+    result = PublishResult(channels=[c.code for c in channels])
+    if skus is not None:
+        found = {p.sku for p in products}
+        missing = [s for s in dict.fromkeys(skus) if s not in found]
+        if missing and strict:
+            raise ApiError(
+                404, "product_not_found", f"No product with SKU {missing[0]!r} exists."
+            )
+        for sku in missing:
+            result.skipped[sku] = "product_not_found"
+    disabled = [p for p in products if not p.enabled]
+    if disabled and strict:
+        raise ApiError(
+            409,
+            "product_disabled",
+            f"Product {disabled[0].sku!r} is disabled; enable it before publishing.",
+        )
+    for product in disabled:
+        result.skipped[product.sku] = "product_disabled"
+    products = [p for p in products if p.enabled]
+    builder = ViewBuilder(db, CatalogRules.load(db))
+    now = datetime.now(UTC)
+    for channel in channels:
+        for start in range(0, len(products), BATCH):
+            batch = products[start : start + BATCH]
+            views = builder.build(batch, channel, now)
+            current = _current_documents(db, channel.code, [p.id for p in batch])
+            rows = []
+            for product in batch:
+                view = views[product.id]
+                if _same_content(current.get(product.id), view):
+                    result.unchanged.append(product.sku)
+                    continue
+                rows.append(
+                    {
+                        "channel_code": channel.code,
+                        "product_id": product.id,
+                        "sku": product.sku,
+                        "document": view_encoder.encode(view),
+                        "published_at": now,
+                    }
+                )
+                result.published.append(product.sku)
+            if rows:
+                statement = insert(ChannelView)
+                db.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=["channel_code", "product_id"],
+                        set_={
+                            "sku": statement.excluded.sku,
+                            "document": statement.excluded.document,
+                            "published_at": statement.excluded.published_at,
+                        },
+                    ),
+                    rows,
+                )
+        if result.published:
+            queue_render(db, org, channel.code)
+            result.render_queued = True
+    return result
+
+
+def unpublish(
+    db: Session, org: str, channel_codes: Sequence[str], *, skus: Sequence[str] | None
+) -> PublishResult:
+    channels = check_channels(db, channel_codes)
+    result = PublishResult(channels=[c.code for c in channels])
+    ids: dict[int, str] = {}
+    if skus is not None:
+        ids = dict(
+            db.execute(
+                select(Product.id, Product.sku).where(Product.sku.in_(list(skus)))
+            ).tuples()
+        )
+        missing = [s for s in dict.fromkeys(skus) if s not in set(ids.values())]
+        if missing:
+            raise ApiError(
+                404, "product_not_found", f"No product with SKU {missing[0]!r} exists."
+            )
+    for channel in channels:
+        statement = delete(ChannelView).where(ChannelView.channel_code == channel.code)
+        if skus is not None:
+            statement = statement.where(ChannelView.product_id.in_(list(ids)))
+        removed = list(db.scalars(statement.returning(ChannelView.sku)))
+        result.unpublished.extend(removed)
+        if removed:
+            queue_render(db, org, channel.code)
+            result.render_queued = True
+    return result
+
+
+def _current_documents(
+    db: Session, channel: str, product_ids: list[int]
+) -> dict[int, bytes]:
+    return dict(
+        db.execute(
+            select(ChannelView.product_id, ChannelView.document).where(
+                ChannelView.channel_code == channel,
+                ChannelView.product_id.in_(product_ids),
+            )
+        ).tuples()
+    )
+
+
+def _same_content(document: bytes | None, view: ProductView) -> bool:
+    """Republishing an unchanged product keeps its snapshot, so nothing re-renders."""
+    if document is None:
+        return False
+    old = view_decoder.decode(document)
+    return msgspec.structs.replace(old, published_at=view.published_at) == view
+
+
+def channel_views(db: Session, channel: str) -> list[ProductView]:
+    return [
+        view_decoder.decode(document)
+        for document in db.scalars(
+            select(ChannelView.document)
+            .where(ChannelView.channel_code == channel)
+            .order_by(ChannelView.product_id)
+        )
+    ]
+
+
+def queue_render(db: Session, org: str, channel: str) -> None:
+    """Queue the site render inside the caller's transaction."""
+    from api.jobs import defer_render
+
+    defer_render(db, org, channel)

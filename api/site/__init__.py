@@ -1,0 +1,1 @@
+"""The organisation's public catalog, served from its generated files."""

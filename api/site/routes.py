@@ -1,0 +1,85 @@
+"""Serving each organisation's generated catalog at ``/catalog/<orgSlug>/``.
+
+In production a CDN or web server serves ``build/catalog`` directly; this
+route gives the same behaviour to a single process: directory URLs map to
+their ``index.html``, a directory without its trailing slash redirects, and
+anything else missing answers the site's own 404 page with status 404.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Any
+
+from litestar import MediaType, Request, Response, get
+from litestar.params import FromPath
+from litestar.response import File, Redirect
+
+from api.database import is_valid_slug
+from api.settings import get_settings
+
+_PLAIN_404 = "<!doctype html><title>Not found</title><h1>Not found</h1>"
+_TYPES = {".xml": "application/xml", ".txt": "text/plain; charset=utf-8"}
+
+
+def _not_found(site: Path | None) -> Response[Any]:
+    page = site / "404.html" if site else None
+    body = page.read_bytes() if page and page.is_file() else _PLAIN_404.encode()
+    return Response(body, status_code=404, media_type=MediaType.HTML)
+
+
+def _serve(
+    org: FromPath[str], path: FromPath[str], request: Request[Any, Any, Any]
+) -> Response[Any]:
+    if not is_valid_slug(org):
+        return _not_found(None)
+    live = get_settings().build_dir / "catalog" / org
+    try:
+        site = live.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        return _not_found(None)
+    parts = [p for p in path.split("/") if p]
+    if any(p in (".", "..") or p.startswith(".") or "\\" in p for p in parts):
+        return _not_found(site)
+    target = site.joinpath(*parts)
+    if target.is_dir():
+        if path and not path.endswith("/"):
+            return Redirect(f"{request.url.path}/", status_code=301)
+        target = target / "index.html"
+    if not target.is_file() or site not in target.resolve().parents:
+        return _not_found(site)
+    media_type = _TYPES.get(target.suffix) or (
+        mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    )
+    cache = (
+        "public, max-age=31536000, immutable"
+        if parts and parts[0] == "static"
+        else "public, max-age=60"
+    )
+    return File(
+        path=target,
+        media_type=media_type,
+        content_disposition_type="inline",
+        headers={"Cache-Control": cache},
+    )
+
+
+@get(
+    "/catalog/{org:str}",
+    sync_to_thread=True,
+    include_in_schema=False,
+)
+def site_root(org: FromPath[str], request: Request[Any, Any, Any]) -> Response[Any]:
+    if not request.url.path.endswith("/"):
+        return Redirect(f"{request.url.path}/", status_code=301)
+    return _serve(org, "", request)
+
+
+@get("/catalog/{org:str}/{path:path}", sync_to_thread=True, include_in_schema=False)
+def site_file(
+    org: FromPath[str], path: FromPath[str], request: Request[Any, Any, Any]
+) -> Response[Any]:
+    # Litestar hands the path without its trailing slash; the URL keeps it.
+    trailing = "/" if request.url.path.endswith("/") else ""
+    return _serve(org, path.lstrip("/") + trailing, request)
