@@ -239,7 +239,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(
         f"built /catalog/{args.org}/ in {time.monotonic() - started:.1f}s: "
         f"{report.pages} files, {report.written} written, {report.reused} reused, "
-        f"{report.removed} removed"
+        f"{len(report.removed)} removed"
     )
     return 0
 

@@ -103,7 +103,8 @@ _MSGSPEC = re.compile(r"^(?P<msg>.*?)(?: - at `(?P<path>[^`]*)`)?$", re.DOTALL)
 _EXPECTED = re.compile(r"^Expected (?P<exp>.+?), got ")
 
 
-def _field_error(message: str) -> FieldError:
+def field_error(message: str) -> FieldError:
+    """A msgspec validation message as a field error with its JSON path."""
     match = _MSGSPEC.match(message)
     msg = match.group("msg") if match else message
     path = (match.group("path") if match else None) or "$"
@@ -136,7 +137,12 @@ def validation_error_handler(
     for item in extra:
         if isinstance(item, dict):
             message = str(item.get("message", ""))
-            error = _field_error(message)
+            key = str(item.get("key") or "")
+            if item.get("source") == "body" and key and key != "data":
+                # Litestar names the body field apart from the message.
+                if " - at `" not in message:
+                    message = f"{message} - at `$.{key}`"
+            error = field_error(message)
             if item.get("source") in ("query", "path", "header") and item.get("key"):
                 error = FieldError(
                     path=f"{item['source']}.{item['key']}",
@@ -146,7 +152,7 @@ def validation_error_handler(
                 )
             errors.append(error)
     if not errors:
-        errors.append(_field_error(str(exc.detail)))
+        errors.append(field_error(str(exc.detail)))
     code = (
         "malformed_json"
         if any(e.code == "malformed_json" for e in errors)
@@ -162,6 +168,13 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
         PermissionDeniedException: "forbidden",
         NotFoundException: "not_found",
     }.get(type(exc), re.sub(r"\W+", "_", str(exc.detail).lower()).strip("_") or "error")
+    detail = str(exc.detail)
+    if exc.status_code == 400 and detail.startswith(
+        ("JSON is malformed", "Input data was truncated", "Malformed")
+    ):
+        code = "malformed_json"
+    elif exc.status_code == 413:
+        code = "body_too_large"
     headers = dict(exc.headers or {})
     if exc.status_code == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")

@@ -39,7 +39,11 @@ CATEGORIES = [
 def setup_catalog(client, headers: dict[str, str]) -> None:
     response = client.post(
         "/api/v1/pim/channels",
-        json={"code": "web", "locales": ["en_US", "fr_FR"], "currencies": ["EUR", "USD"]},
+        json={
+            "code": "web",
+            "locales": ["en_US", "fr_FR"],
+            "currencies": ["EUR", "USD"],
+        },
         headers=headers,
     )
     assert response.status_code == 201, response.text

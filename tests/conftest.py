@@ -37,7 +37,7 @@ def _server_url(cache_dir: Path) -> str:
     return pgserver.get_server(cache_dir / "pgdata", cleanup_mode=None).get_uri()
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def database(tmp_path_factory: pytest.TempPathFactory, request) -> Iterator[str]:
     server = make_url(_server_url(Path(request.config.rootpath) / ".pim" / "test-pg"))
     name = f"pim_test_{uuid.uuid4().hex[:12]}"
@@ -46,7 +46,10 @@ def database(tmp_path_factory: pytest.TempPathFactory, request) -> Iterator[str]
         conn.execute(f'CREATE DATABASE "{name}"')
     url = server.set(database=name).render_as_string(hide_password=False)
     build = tmp_path_factory.mktemp("build")
-    saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "PIM_BUILD_DIR", "PIM_PUBLIC_BASE_URL")}
+    saved = {
+        k: os.environ.get(k)
+        for k in ("DATABASE_URL", "PIM_BUILD_DIR", "PIM_PUBLIC_BASE_URL")
+    }
     os.environ["DATABASE_URL"] = url
     os.environ["PIM_BUILD_DIR"] = str(build)
     os.environ["PIM_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{_free_port()}"

@@ -428,4 +428,4 @@ def list_products(
 
 
 def attribute_types(db: Session) -> dict[str, str]:
-    return dict(db.execute(select(Attribute.code, Attribute.type)).tuples())
+    return dict(db.execute(select(Attribute.code, Attribute.type)).all())

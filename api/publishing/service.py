@@ -165,7 +165,7 @@ def unpublish(
         ids = dict(
             db.execute(
                 select(Product.id, Product.sku).where(Product.sku.in_(list(skus)))
-            ).tuples()
+            ).all()
         )
         missing = [s for s in dict.fromkeys(skus) if s not in set(ids.values())]
         if missing:
@@ -193,7 +193,7 @@ def _current_documents(
                 ChannelView.channel_code == channel,
                 ChannelView.product_id.in_(product_ids),
             )
-        ).tuples()
+        ).all()
     )
 
 

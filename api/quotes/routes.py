@@ -13,7 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from api.database import public_session, tenant_session
-from api.errors import ApiError, FieldError, InvalidInput, invalid
+from api.errors import ApiError, FieldError, InvalidInput, field_error
 from api.jobs import site_channel
 from api.quotes.service import QuoteIn, QuoteOut, create_lead, from_form
 from api.settings import get_settings
@@ -59,14 +59,12 @@ def _decode(raw: bytes, content_type: str) -> tuple[QuoteIn, bool]:
         return msgspec.json.decode(raw, type=QuoteIn), False
     except UnicodeDecodeError as exc:
         raise ApiError(400, "malformed_body", "The body is not UTF-8 text.") from exc
+    except msgspec.ValidationError as exc:
+        raise InvalidInput([field_error(str(exc))]) from exc
     except msgspec.DecodeError as exc:
         raise ApiError(
             400, "malformed_json", f"The body is not valid JSON: {exc}"
         ) from exc
-    except msgspec.ValidationError as exc:
-        message = str(exc)
-        path = message.rsplit("`", 2)[-2] if message.endswith("`") else "$"
-        raise invalid(path, "invalid_field", message) from exc
 
 
 def _error_page(errors: list[FieldError], status: int) -> Response[str]:

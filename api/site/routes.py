@@ -11,6 +11,7 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from litestar import MediaType, Request, Response, get
 from litestar.params import FromPath
@@ -21,6 +22,11 @@ from api.settings import get_settings
 
 _PLAIN_404 = "<!doctype html><title>Not found</title><h1>Not found</h1>"
 _TYPES = {".xml": "application/xml", ".txt": "text/plain; charset=utf-8"}
+
+
+def _requested_path(request: Request[Any, Any, Any]) -> str:
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    return unquote(raw.decode("latin-1").split("?", 1)[0])
 
 
 def _not_found(site: Path | None) -> Response[Any]:
@@ -45,7 +51,7 @@ def _serve(
     target = site.joinpath(*parts)
     if target.is_dir():
         if path and not path.endswith("/"):
-            return Redirect(f"{request.url.path}/", status_code=301)
+            return Redirect(f"{_requested_path(request)}/", status_code=301)
         target = target / "index.html"
     if not target.is_file() or site not in target.resolve().parents:
         return _not_found(site)
@@ -71,8 +77,8 @@ def _serve(
     include_in_schema=False,
 )
 def site_root(org: FromPath[str], request: Request[Any, Any, Any]) -> Response[Any]:
-    if not request.url.path.endswith("/"):
-        return Redirect(f"{request.url.path}/", status_code=301)
+    if not _requested_path(request).endswith("/"):
+        return Redirect(f"{_requested_path(request)}/", status_code=301)
     return _serve(org, "", request)
 
 
@@ -80,6 +86,6 @@ def site_root(org: FromPath[str], request: Request[Any, Any, Any]) -> Response[A
 def site_file(
     org: FromPath[str], path: FromPath[str], request: Request[Any, Any, Any]
 ) -> Response[Any]:
-    # Litestar hands the path without its trailing slash; the URL keeps it.
-    trailing = "/" if request.url.path.endswith("/") else ""
+    # Routing drops the trailing slash; the raw path still has it.
+    trailing = "/" if _requested_path(request).endswith("/") else ""
     return _serve(org, path.lstrip("/") + trailing, request)

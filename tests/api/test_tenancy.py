@@ -59,7 +59,9 @@ def test_org_b_never_sees_org_a_products(client) -> None:
     a, b = make_org(), make_org()
     setup_catalog(client, a.headers)
     setup_catalog(client, b.headers)
-    created = client.post("/api/v1/pim/products", json=product("A-1"), headers=a.headers)
+    created = client.post(
+        "/api/v1/pim/products", json=product("A-1"), headers=a.headers
+    )
     assert created.status_code == 201, created.text
 
     assert client.get("/api/v1/pim/products/A-1", headers=a.headers).status_code == 200
@@ -72,7 +74,9 @@ def test_org_b_never_sees_org_a_products(client) -> None:
     )
     assert patched.status_code == 404
     published = client.post(
-        "/api/v1/pim/products/A-1/publish", json={"channels": ["web"]}, headers=b.headers
+        "/api/v1/pim/products/A-1/publish",
+        json={"channels": ["web"]},
+        headers=b.headers,
     )
     assert published.status_code == 404
     listing = client.get("/api/v1/pim/products?q=A-1", headers=b.headers)

@@ -1,0 +1,1 @@
+"""Atelier Nord, the demo organisation's catalog, and the code that loads it."""

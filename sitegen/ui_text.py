@@ -1,0 +1,120 @@
+"""The fixed wording of a catalog site, per language.
+
+Templates read these through ``t``; a language without its own table falls
+back to English, key by key.
+"""
+
+from __future__ import annotations
+
+_ENGLISH = {
+    "home": "Home",
+    "skip": "Skip to content",
+    "categories": "Categories",
+    "subcategories": "Subcategories",
+    "products": "Products",
+    "no_products": "No products in this category yet.",
+    "page": "Page",
+    "of": "of",
+    "previous": "Previous",
+    "next": "Next",
+    "price": "Price",
+    "specifications": "Specifications",
+    "description": "Description",
+    "sku": "SKU",
+    "brand": "Brand",
+    "gtin": "GTIN",
+    "availability": "Availability",
+    "InStock": "In stock",
+    "OutOfStock": "Out of stock",
+    "PreOrder": "Pre-order",
+    "BackOrder": "On back order",
+    "Discontinued": "Discontinued",
+    "LimitedAvailability": "Limited availability",
+    "quote_title": "Request a quote",
+    "quote_intro": "Tell us what you need and we will get back to you.",
+    "name": "Name",
+    "email": "Email",
+    "company": "Company",
+    "message": "Message",
+    "quantity": "Quantity",
+    "website": "Leave this field empty",
+    "send": "Send request",
+    "thanks_title": "Thank you",
+    "thanks_body": "Your request has been sent. We will reply shortly.",
+    "back_home": "Back to the catalog",
+    "not_found_title": "Page not found",
+    "not_found_body": "The page you are looking for does not exist or has moved.",
+    "choose_language": "Choose your language",
+    "language": "Language",
+    "breadcrumbs": "Breadcrumbs",
+}
+
+_FRENCH = {
+    "home": "Accueil",
+    "skip": "Aller au contenu",
+    "categories": "Catégories",
+    "subcategories": "Sous-catégories",
+    "products": "Produits",
+    "no_products": "Aucun produit dans cette catégorie pour le moment.",
+    "page": "Page",
+    "of": "sur",
+    "previous": "Précédent",
+    "next": "Suivant",
+    "price": "Prix",
+    "specifications": "Caractéristiques",
+    "description": "Description",
+    "sku": "Référence",
+    "brand": "Marque",
+    "gtin": "GTIN",
+    "availability": "Disponibilité",
+    "InStock": "En stock",
+    "OutOfStock": "En rupture de stock",
+    "PreOrder": "En précommande",
+    "BackOrder": "En réapprovisionnement",
+    "Discontinued": "Arrêté",
+    "LimitedAvailability": "Disponibilité limitée",
+    "quote_title": "Demander un devis",
+    "quote_intro": "Décrivez votre besoin, nous vous répondrons rapidement.",
+    "name": "Nom",
+    "email": "E-mail",
+    "company": "Société",
+    "message": "Message",
+    "quantity": "Quantité",
+    "website": "Laissez ce champ vide",
+    "send": "Envoyer la demande",
+    "thanks_title": "Merci",
+    "thanks_body": "Votre demande a bien été envoyée. Nous vous répondrons sous peu.",
+    "back_home": "Retour au catalogue",
+    "not_found_title": "Page introuvable",
+    "not_found_body": "La page demandée n'existe pas ou a été déplacée.",
+    "choose_language": "Choisissez votre langue",
+    "language": "Langue",
+    "breadcrumbs": "Fil d'Ariane",
+}
+
+_TABLES = {"en": _ENGLISH, "fr": _FRENCH}
+
+_LANGUAGE_NAMES = {
+    "en": "English",
+    "fr": "Français",
+    "de": "Deutsch",
+    "es": "Español",
+    "it": "Italiano",
+    "nl": "Nederlands",
+    "pt": "Português",
+}
+
+
+def ui_text(locale: str) -> dict[str, str]:
+    """The wording for ``locale`` (e.g. ``"fr_CA"`` uses the French table)."""
+    table = _TABLES.get(locale.split("_")[0].lower())
+    if table is None or table is _ENGLISH:
+        return dict(_ENGLISH)
+    return {**_ENGLISH, **table}
+
+
+def language_label(locale: str) -> str:
+    """How a locale names itself in a language switcher: ``"Français (CA)"``."""
+    language, _, region = locale.partition("_")
+    name = _LANGUAGE_NAMES.get(language.lower(), language)
+    return f"{name} ({region.upper()})" if region else name

@@ -1,0 +1,54 @@
+"""Where each page of a catalog site lives.
+
+Every function returns a root-relative path ending in ``/``; the absolute URL
+of a page is ``config.base_url + path``. Output files sit at the same place
+under the site directory, with ``index.html`` appended.
+"""
+
+from __future__ import annotations
+
+from slugify import slugify
+
+from sitegen.model import ProductView
+
+# Long names make unwieldy URLs; the SKU part keeps the slug unique anyway.
+_NAME_SLUG_LENGTH = 80
+
+
+def locale_segment(locale: str) -> str:
+    """The URL segment of a locale: ``"en_US"`` becomes ``"en-us"``."""
+    return locale.replace("_", "-").lower()
+
+
+def site_root(org: str) -> str:
+    return f"/catalog/{org}/"
+
+
+def home_path(org: str, locale: str) -> str:
+    return f"{site_root(org)}{locale_segment(locale)}/"
+
+
+def product_slug(view: ProductView, locale: str) -> str:
+    """The localized name and the SKU, so the slug reads well and stays unique."""
+    sku_slug = slugify(view.sku) or f"product-{view.product_id}"
+    localized = view.locales.get(locale)
+    name = localized.name if localized is not None else ""
+    name_slug = slugify(name, max_length=_NAME_SLUG_LENGTH, word_boundary=True)
+    return f"{name_slug}-{sku_slug}" if name_slug else sku_slug
+
+
+def product_path(org: str, locale: str, slug: str) -> str:
+    return f"{home_path(org, locale)}p/{slug}/"
+
+
+def category_slug(code: str) -> str:
+    return slugify(code) or "category"
+
+
+def category_path(org: str, locale: str, code_slug: str, page: int = 1) -> str:
+    base = f"{home_path(org, locale)}c/{code_slug}/"
+    return base if page <= 1 else f"{base}page/{page}/"
+
+
+def thanks_path(org: str, locale: str) -> str:
+    return f"{home_path(org, locale)}quote/thanks/"
