@@ -10,6 +10,7 @@ from typing import Any
 
 from litestar import Litestar, Request, route
 from litestar.di import Provide
+from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
@@ -78,6 +79,11 @@ def create_app(*, run_worker: bool = False) -> Litestar:
             "pim": Provide(pim_principal, sync_to_thread=False),
         },
         exception_handlers=exception_handlers,
+        # Unhandled errors are logged by the 500 handler; the root logger is
+        # left to the process (the command line or the server).
+        logging_config=LoggingConfig(
+            configure_root_logger=False, log_exceptions="never"
+        ),
         lifespan=[worker],
         openapi_config=OpenAPIConfig(
             title="PIM API",

@@ -138,10 +138,10 @@ def validation_error_handler(
         if isinstance(item, dict):
             message = str(item.get("message", ""))
             key = str(item.get("key") or "")
-            if item.get("source") == "body" and key and key != "data":
-                # Litestar names the body field apart from the message.
-                if " - at `" not in message:
-                    message = f"{message} - at `$.{key}`"
+            # Litestar names a body field apart from the message.
+            body_field = item.get("source") == "body" and key not in ("", "data")
+            if body_field and " - at `" not in message:
+                message = f"{message} - at `$.{key}`"
             error = field_error(message)
             if item.get("source") in ("query", "path", "header") and item.get("key"):
                 error = FieldError(

@@ -198,11 +198,16 @@ def _current_documents(
 
 
 def _same_content(document: bytes | None, view: ProductView) -> bool:
-    """Republishing an unchanged product keeps its snapshot, so nothing re-renders."""
+    """Whether a republish would show nothing new (an edit may change no value)."""
     if document is None:
         return False
     old = view_decoder.decode(document)
-    return msgspec.structs.replace(old, published_at=view.published_at) == view
+    return (
+        msgspec.structs.replace(
+            old, published_at=view.published_at, updated_at=view.updated_at
+        )
+        == view
+    )
 
 
 def channel_views(db: Session, channel: str) -> list[ProductView]:
