@@ -180,6 +180,8 @@ def cmd_import_akeneo(args: argparse.Namespace) -> int:
     for file in report.files:
         if file.skipped:
             print(f"{file.file}: skipped")
+            for note in file.notes:
+                print(f"    note: {note}")
             continue
         imported += file.imported
         rejected += file.rejected

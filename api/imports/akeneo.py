@@ -8,8 +8,8 @@ row is checked completely before anything of it is written, and a bad row is
 rejected with a reason that names its row, its physical line and its column,
 while the rest of the file goes on.
 
-Reading and checking the files (the first half of this module) does no I/O
-besides opening them, so it can be tested without a database.
+Reading the files (the first half of this module) does no I/O besides
+opening them, so it can be tested without a database.
 """
 
 from __future__ import annotations
@@ -632,7 +632,7 @@ class _AkeneoImport:
         self.report = ImportReport(org=org)
         self.handled: set[str] = set()
         self.channel_rows: list[CsvRow] = []
-        self.channels: list[str] = []
+        self.channel_codes: list[str] = []
         self.variant_families: dict[str, str] = {}
         self.models: dict[str, str] = {}
 
@@ -645,7 +645,7 @@ class _AkeneoImport:
         self.attributes()
         self.attribute_options()
         self.categories()
-        self.channels_()
+        self.channels()
         self.families()
         self.family_variants()
         self.products("product_models.csv", models=True)
@@ -846,7 +846,7 @@ class _AkeneoImport:
 
         self._rows(file, [rows[index] for index in order], build, upsert_category)
 
-    def channels_(self) -> None:
+    def channels(self) -> None:
         found = self._read("channels.csv")
         if found is None:
             return
@@ -863,7 +863,7 @@ class _AkeneoImport:
             return msgspec.convert(body, ChannelIn)
 
         written = self._rows(file, rows, build, upsert_channel)
-        self.channels = [row.get("code") for row in written]
+        self.channel_codes = [row.get("code") for row in written]
 
     def families(self) -> None:
         found = self._read("families.csv")
@@ -922,9 +922,12 @@ class _AkeneoImport:
             return
         plan = plan_columns(header, fields, rules.channels)
         if plan.ignored:
+            shown = ", ".join(plan.ignored[:4]) + (
+                ", …" if len(plan.ignored) > 4 else ""
+            )
             file.notes.append(
                 f"{len(plan.ignored)} association and group columns ignored "
-                f"({', '.join(plan.ignored[:4])}, …): associations are not modelled"
+                f"({shown}): associations and groups are not modelled yet"
             )
         for column, message in plan.malformed.items():
             file.notes.append(f"column {column!r} not understood: {message}")
@@ -980,7 +983,7 @@ class _AkeneoImport:
         with tenant_session(self.org) as db:
             existing = set(db.scalars(select(Channel.code)))
         choice = "ecommerce" if "ecommerce" in existing else None
-        choice = choice or next(iter(self.channels), None)
+        choice = choice or next(iter(self.channel_codes), None)
         if choice is None:
             return
         with public_session() as db:

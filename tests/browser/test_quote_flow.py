@@ -17,7 +17,9 @@ from api.database import tenant_session
 from api.quotes.models import Lead
 from tests.catalog import product, setup_catalog
 
-CHROMIUM = os.environ.get("PIM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = (
+    os.environ.get("PIM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+)
 
 
 def _chromium() -> str:
@@ -63,7 +65,9 @@ def test_product_page_quote_form_makes_a_lead(live_server, org, drain) -> None:
     with httpx.Client(base_url=live_server, timeout=30) as client:
         setup_catalog(client, org.headers)
         created = client.post(
-            "/api/v1/pim/products", json=product("WEB-1", name="Birch stool"), headers=org.headers
+            "/api/v1/pim/products",
+            json=product("WEB-1", name="Birch stool"),
+            headers=org.headers,
         )
         assert created.status_code == 201, created.text
         published = client.post(

@@ -55,7 +55,9 @@ def test_token_create_prints_only_the_token(database, capsys):
 
 
 def test_failures_print_one_line_and_exit_non_zero(database, capsys):
-    assert main(["token", "create", "--org", "missing-org", "--email", "a@b.example"]) == 1
+    assert (
+        main(["token", "create", "--org", "missing-org", "--email", "a@b.example"]) == 1
+    )
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("error: ") and "missing-org" in err
