@@ -25,7 +25,9 @@ def test_demo_without_serving_publishes_the_demo_catalog(database, build_dir, ca
     assert len(categories) >= 4
     ET.parse(site / "sitemap.xml")
     page = english[0].read_text()
-    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    block = re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL
+    )
     assert json.loads(block.group(1))["@type"] == "Product"
 
     # Running it again changes nothing in the catalog and still succeeds.
