@@ -21,7 +21,7 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_NAME = "manifest.json"
+MANIFEST_NAME = ".manifest.json"  # a dotfile: never served
 MANIFEST_VERSION = 1
 _STAGING_PREFIX = ".staging-"
 

@@ -169,6 +169,9 @@ def test_site_is_served_with_real_404s(client, shop, drain, build_dir):
     escape = client.get(f"/catalog/{shop.slug}/..%2F..%2Fetc/passwd")
     assert escape.status_code == 404
     assert client.get("/catalog/no-such-org/").status_code == 404
+    # The build's bookkeeping stays private.
+    assert (_site(build_dir, shop.slug) / ".manifest.json").is_file()
+    assert client.get(f"/catalog/{shop.slug}/.manifest.json").status_code == 404
 
 
 def test_unchanged_republish_renders_nothing(client, shop, drain, build_dir):
