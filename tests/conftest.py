@@ -18,7 +18,20 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+def _shared_data_dir() -> Path:
+    """``shared/data`` beside the checkout (or above it), or ``PIM_SHARED_DATA``."""
+    configured = os.environ.get("PIM_SHARED_DATA", "").strip()
+    if configured:
+        return Path(configured)
+    repo = Path(__file__).resolve().parents[1]
+    for folder in repo.parents:
+        if (folder / "shared" / "data").is_dir():
+            return folder / "shared" / "data"
+    return repo.parent / "shared" / "data"
+
+
+SHARED_DATA = _shared_data_dir()
 
 
 def _free_port() -> int:
@@ -139,5 +152,8 @@ def drain():
 def shared_data(name: str) -> Path:
     path = SHARED_DATA / name
     if not path.is_dir():
-        pytest.skip(f"shared catalog data {path} is not present on this machine")
+        pytest.skip(
+            f"shared catalog data {path} is not present on this machine "
+            "(set PIM_SHARED_DATA to the shared data folder)"
+        )
     return path

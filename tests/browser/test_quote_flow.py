@@ -88,7 +88,8 @@ def test_product_page_quote_form_makes_a_lead(live_server, org, drain) -> None:
             page = browser.new_page(java_script_enabled=False)
             page.goto(f"{live_server}/catalog/{org.slug}/en-us/")
             page.get_by_role("link", name="Birch stool").first.click()
-            assert "/p/birch-stool-web-1/" in page.url
+            page.wait_for_url("**/p/birch-stool-web-1/")
+            page.wait_for_load_state("load")
             assert "Birch stool" in page.title()
             page.fill("#quote-name", "Grace Buyer")
             page.fill("#quote-email", "grace@example.com")
@@ -96,6 +97,7 @@ def test_product_page_quote_form_makes_a_lead(live_server, org, drain) -> None:
             page.fill("#quote-message", "Delivery to Lyon, please.")
             page.click("#quote-submit")
             page.wait_for_url("**/quote/thanks/")
+            page.wait_for_load_state("load")
             assert page.url.endswith(f"/catalog/{org.slug}/en-us/quote/thanks/")
             assert page.locator("h1").count() == 1
         finally:

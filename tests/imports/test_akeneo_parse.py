@@ -20,8 +20,9 @@ from api.imports.akeneo import (
     resolve_parent,
     unescape_newlines,
 )
+from tests.conftest import SHARED_DATA
 
-ICECAT = Path(__file__).parents[2].parent / "shared" / "data" / "akeneo-icecat-demo-dev"
+ICECAT = SHARED_DATA / "akeneo-icecat-demo-dev"
 
 TYPES = {
     "sku": "identifier",
