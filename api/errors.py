@@ -21,6 +21,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DBAPIError
 
 log = logging.getLogger(__name__)
 
@@ -143,9 +144,10 @@ def validation_error_handler(
             if body_field and " - at `" not in message:
                 message = f"{message} - at `$.{key}`"
             error = field_error(message)
-            if item.get("source") in ("query", "path", "header") and item.get("key"):
+            source = getattr(item.get("source"), "value", item.get("source"))
+            if source in ("query", "path", "header") and item.get("key"):
                 error = FieldError(
-                    path=f"{item['source']}.{item['key']}",
+                    path=f"{source}.{item['key']}",
                     code=error.code,
                     message=message,
                     expected=error.expected,
@@ -181,6 +183,45 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     return _response(ErrorBody(exc.status_code, code, str(exc.detail)), headers)
 
 
+# PostgreSQL refusals that come from the input itself (a NUL character, a
+# value longer than its column, a number out of range): the transaction has
+# rolled back, so the client gets a 422 rather than a server error.
+_DATA_PROBLEMS = {
+    "22021": ("invalid_character", "Text may not contain NUL or invalid characters."),
+    "22P05": ("invalid_character", "Text may not contain NUL or invalid characters."),
+    "22001": ("too_long", "A value is longer than the field allows."),
+    "22003": ("out_of_range", "A number is out of the range the field allows."),
+}
+
+
+def database_error_handler(
+    request: Request[Any, Any, Any], exc: DBAPIError
+) -> Response[Any]:
+    state = getattr(exc.orig, "sqlstate", None) or ""
+    message = str(exc.orig).splitlines()[0] if exc.orig else ""
+    if "NUL" in message and not state:
+        state = "22021"
+    if state in _DATA_PROBLEMS:
+        code, detail = _DATA_PROBLEMS[state]
+        return _response(
+            ErrorBody(
+                422,
+                "validation_failed",
+                detail,
+                [FieldError(path="$", code=code, message=f"{detail} ({message})")],
+            )
+        )
+    return internal_error_handler(request, exc)
+
+
+def recursion_error_handler(
+    _: Request[Any, Any, Any], exc: RecursionError
+) -> Response[Any]:
+    return _response(
+        ErrorBody(400, "malformed_json", "The body is nested too deeply to read.")
+    )
+
+
 def internal_error_handler(
     request: Request[Any, Any, Any], exc: Exception
 ) -> Response[Any]:
@@ -196,6 +237,8 @@ def internal_error_handler(
 
 exception_handlers: dict[Any, Any] = {
     ApiError: api_error_handler,
+    DBAPIError: database_error_handler,
+    RecursionError: recursion_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
     Exception: internal_error_handler,

@@ -144,8 +144,14 @@ class SitePlan:
             listed.sort(key=lambda v: (v.locales[locale].name.casefold(), v.sku))
             self.products[locale] = listed
             self.members[locale] = self._members_of(listed)
-            for view in listed:
+            taken: set[str] = set()
+            # SKUs such as "A b" and "a-B" slug alike; the older product keeps
+            # the plain slug and the newer one gets its id appended.
+            for view in sorted(listed, key=lambda v: v.product_id):
                 slug = urls.product_slug(view, locale)
+                if slug in taken:
+                    slug = f"{slug}-{view.product_id}"
+                taken.add(slug)
                 path = urls.product_path(self.org, locale, slug)
                 self.product_paths[view.product_id, locale] = path
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -35,6 +36,8 @@ from api.catalog.values import CatalogRules, Value, check_values
 from api.errors import ApiError, FieldError, InvalidInput, invalid
 
 MAX_LIMIT = 100
+# Control, format (e.g. bidi overrides), line and paragraph separators, surrogates.
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cs"}
 _TEXT_TYPES = ("identifier", "text", "textarea")
 
 
@@ -55,12 +58,18 @@ def _check_product_fields(
                 "1 to 255 characters without leading or trailing spaces",
             )
         )
-    elif sku is not None and ("/" in sku or any(ord(c) < 32 for c in sku)):
+    elif sku is not None and (
+        "/" in sku
+        or sku in (".", "..")
+        or any(unicodedata.category(c) in _INVISIBLE for c in sku)
+    ):
         errors.append(
             FieldError(
                 "$.sku",
                 "invalid_sku",
-                f"SKU {sku!r} contains '/' or a control character.",
+                f"SKU {sku!r} contains '/', an invisible or control character, "
+                "or is a dot path.",
+                "printable characters other than '/'",
             )
         )
     if family is not None and family not in rules.family_attributes:
@@ -84,6 +93,23 @@ def _check_product_fields(
     return errors
 
 
+def _check_parent(db: Session, sku: str, parent: str | None) -> list[FieldError]:
+    if parent is None:
+        return []
+    if parent == sku:
+        problem = "A product cannot be its own parent."
+    elif (
+        len(parent) > 255
+        or db.scalar(select(Product.id).where(Product.sku == parent)) is None
+    ):
+        problem = f"Parent {parent[:255]!r} is not a product of this catalog."
+    else:
+        return []
+    return [
+        FieldError("$.parent", "unknown_parent", problem, "the SKU of another product")
+    ]
+
+
 def create_product(
     db: Session, body: ProductIn, rules: CatalogRules | None = None
 ) -> Product:
@@ -93,6 +119,7 @@ def create_product(
     )
     values, value_errors = check_values(rules, body.family, body.values)
     errors.extend(value_errors)
+    errors.extend(_check_parent(db, body.sku, body.parent))
     if errors:
         raise InvalidInput(errors)
     product_id = db.scalar(
@@ -158,6 +185,8 @@ def patch_product(
             for code in stray
             if rules.attributes.get(code) and not _cleared(values, code)
         )
+    if body.parent is not msgspec.UNSET:
+        errors.extend(_check_parent(db, new_sku or product.sku, body.parent))
     if errors:
         raise InvalidInput(errors)
     if new_sku is not None and new_sku != product.sku:
@@ -356,9 +385,12 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = raw.partition(":")
-        if kind != "p":
+        if kind != "p" or not value.isascii() or not value.isdigit():
             raise ValueError(raw)
-        return int(value)
+        position = int(value)
+        if position >= 2**63:
+            raise ValueError(raw)
+        return position
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise invalid(
             "query.cursor",

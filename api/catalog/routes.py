@@ -4,12 +4,13 @@ channels) and products."""
 from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from msgspec import UNSET
 from sqlalchemy import select
 
 from api.auth.principal import READ, WRITE, Principal
@@ -31,8 +32,8 @@ from api.catalog.schemas import (
     ProductPatch,
 )
 from api.database import tenant_session
-from api.errors import not_found
-from api.publishing.service import publications_of, queue_render
+from api.errors import ApiError, not_found
+from api.publishing.service import publications_of, queue_render, unpublish
 
 
 class StructureController(Controller):
@@ -177,7 +178,7 @@ class ProductController(Controller):
         return Response(
             body,
             status_code=HTTP_201_CREATED,
-            headers={"Location": f"/api/v1/pim/products/{product.sku}"},
+            headers={"Location": f"/api/v1/pim/products/{quote(product.sku, safe='')}"},
         )
 
     @get("/{sku:str}", sync_to_thread=True)
@@ -201,7 +202,19 @@ class ProductController(Controller):
         """Merge-patch: given fields replace, values merge per locale and scope."""
         pim.require(WRITE)
         with tenant_session(pim.org_slug) as db:
+            current = products.get_product(db, sku, lock=True)
+            published = publications_of(db, [current.id]).get(current.id, {})
+            if published and data.sku not in (UNSET, sku):
+                raise ApiError(
+                    409,
+                    "product_published",
+                    f"Product {sku!r} is published to {', '.join(sorted(published))}; "
+                    "unpublish it before changing its SKU.",
+                )
             product = products.patch_product(db, sku, data)
+            if published and not product.enabled:
+                # A disabled product leaves every channel that showed it.
+                unpublish(db, pim.org_slug, sorted(published), skus=[product.sku])
             return products.product_out(
                 db, product, publications_of(db, [product.id]).get(product.id)
             )

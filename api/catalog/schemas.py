@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -26,6 +26,9 @@ AttributeType = Literal[
 Labels = dict[str, str]
 
 
+SortOrder = Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31 - 1)]
+
+
 class Strict(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     """Request bodies refuse fields they do not know, rather than drop them."""
 
@@ -33,7 +36,7 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
 class OptionIn(Strict):
     code: str
     labels: Labels = {}
-    sort_order: int = 0
+    sort_order: SortOrder = 0
 
 
 class AttributeRules(Strict):
@@ -52,7 +55,7 @@ class AttributeIn(Strict):
     type: AttributeType
     labels: Labels = {}
     group: str | None = None
-    sort_order: int = 0
+    sort_order: SortOrder = 0
     localizable: bool = False
     scopable: bool = False
     unique: bool = False
@@ -76,7 +79,7 @@ class AttributeOut(msgspec.Struct):
 class AttributeGroupIn(Strict):
     code: str
     labels: Labels = {}
-    sort_order: int = 0
+    sort_order: SortOrder = 0
 
 
 class FamilyIn(Strict):
@@ -101,7 +104,7 @@ class CategoryIn(Strict):
     code: str
     parent: str | None = None
     labels: Labels = {}
-    sort_order: int = 0
+    sort_order: SortOrder = 0
 
 
 class CategoryOut(msgspec.Struct):

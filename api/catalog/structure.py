@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import regex
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from api.catalog.models import (
     Attribute,
     AttributeGroup,
     AttributeOption,
+    AttributeValue,
     Category,
     Channel,
     Currency,
@@ -35,6 +37,7 @@ from api.catalog.schemas import (
 from api.errors import ApiError, FieldError, InvalidInput, invalid
 
 _CODE = re.compile(r"^[A-Za-z0-9_]{1,100}$")
+_OPTION_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*$")
 
 
@@ -50,7 +53,7 @@ def check_code(code: str, path: str = "$.code") -> None:
 
 def ensure_locales(db: Session, codes: list[str], path: str = "$.locales") -> None:
     for index, code in enumerate(codes):
-        if not _LOCALE.match(code):
+        if not _LOCALE.match(code) or len(code) > 16:
             raise invalid(
                 f"{path}[{index}]",
                 "invalid_locale",
@@ -94,10 +97,56 @@ def upsert_attribute(db: Session, body: AttributeIn) -> AttributeOut:
             f"Attribute {body.code!r} is a {existing.type}; its type cannot change.",
             existing.type,
         )
+    if existing is not None:
+        for flag in ("localizable", "scopable"):
+            if getattr(existing, flag) != getattr(body, flag) and db.scalar(
+                select(AttributeValue.product_id)
+                .where(AttributeValue.attribute_code == body.code)
+                .limit(1)
+            ):
+                raise invalid(
+                    f"$.{flag}",
+                    f"{flag}_change",
+                    f"Attribute {body.code!r} has values; whether it is {flag} "
+                    "cannot change any more.",
+                    str(getattr(existing, flag)).lower(),
+                )
+    if body.type == "identifier" and db.scalar(
+        select(Attribute.code).where(
+            Attribute.type == "identifier", Attribute.code != body.code
+        )
+    ):
+        raise invalid(
+            "$.type",
+            "identifier_exists",
+            "The catalog already has its identifier attribute.",
+            "another type",
+        )
+    if body.group is not None and db.get(AttributeGroup, body.group) is None:
+        raise invalid(
+            "$.group",
+            "unknown_group",
+            f"Attribute group {body.group!r} does not exist.",
+        )
+    limits = body.rules
+    if limits.max_characters is not None and limits.max_characters < 1:
+        raise invalid(
+            "$.rules.max_characters",
+            "invalid_rule",
+            "max_characters must be at least 1.",
+            "a positive whole number",
+        )
+    if limits.min is not None and limits.max is not None and limits.min > limits.max:
+        raise invalid(
+            "$.rules.min",
+            "invalid_rule",
+            f"min {limits.min} is above max {limits.max}.",
+            "min ≤ max",
+        )
     if body.rules.regex:
         try:
-            re.compile(body.rules.regex)
-        except re.error as exc:
+            regex.compile(body.rules.regex)
+        except regex.error as exc:
             raise invalid(
                 "$.rules.regex", "invalid_regex", f"Bad pattern: {exc}."
             ) from exc
@@ -135,12 +184,28 @@ def upsert_attribute(db: Session, body: AttributeIn) -> AttributeOut:
 
 
 def upsert_options(db: Session, attribute: str, options: list[OptionIn]) -> None:
+    stored = {
+        code.lower(): code
+        for code in db.scalars(
+            select(AttributeOption.code).where(
+                AttributeOption.attribute_code == attribute
+            )
+        )
+    }
     for index, option in enumerate(options):
-        if not option.code or len(option.code) > 255:
+        if not _OPTION_CODE.match(option.code):
             raise invalid(
                 f"$.options[{index}].code",
                 "invalid_code",
                 f"Option code {option.code!r} is not valid.",
+                "1 to 255 letters, digits, '_', '-' or '.'",
+            )
+        twin = stored.setdefault(option.code.lower(), option.code)
+        if twin != option.code:
+            raise invalid(
+                f"$.options[{index}].code",
+                "duplicate_option",
+                f"Option {option.code!r} differs from {twin!r} only by case.",
             )
         values = {"labels": option.labels, "sort_order": option.sort_order}
         db.execute(
@@ -157,7 +222,7 @@ def _struct_items(struct: object) -> list[tuple[str, object]]:
 
 
 def attribute_out(db: Session, code: str) -> AttributeOut:
-    attribute = db.get(Attribute, code)
+    attribute = db.get(Attribute, code, populate_existing=True)
     if attribute is None:
         raise ApiError(404, "attribute_not_found", f"No attribute {code!r} exists.")
     options = db.scalars(
@@ -259,7 +324,7 @@ def upsert_family(db: Session, body: FamilyIn) -> FamilyOut:
 
 
 def family_out(db: Session, code: str) -> FamilyOut:
-    family = db.get(Family, code)
+    family = db.get(Family, code, populate_existing=True)
     if family is None:
         raise ApiError(404, "family_not_found", f"No family {code!r} exists.")
     attributes = list(
@@ -340,6 +405,10 @@ def list_categories(db: Session) -> list[CategoryOut]:
 
 def upsert_channel(db: Session, body: ChannelIn) -> ChannelOut:
     check_code(body.code)
+    if len(body.code) > 64:
+        raise invalid(
+            "$.code", "invalid_code", "A channel code has at most 64 characters."
+        )
     if not body.locales:
         raise invalid(
             "$.locales",
@@ -377,7 +446,7 @@ def upsert_channel(db: Session, body: ChannelIn) -> ChannelOut:
 
 
 def channel_out(db: Session, code: str) -> ChannelOut:
-    channel = db.get(Channel, code)
+    channel = db.get(Channel, code, populate_existing=True)
     if channel is None:
         raise ApiError(404, "channel_not_found", f"No channel {code!r} exists.")
     return ChannelOut(

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, localcontext
 from typing import Any
 
+import regex
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,14 @@ from api.catalog.schemas import ValueIn
 from api.errors import FieldError
 
 TEXT_MAX = 255
+PATTERN_TIMEOUT = 0.05  # seconds a validation pattern may run on one value
+MAX_EXPONENT = 20  # numbers stay between 1e-20 and 1e20
+MAX_DIGITS = 38
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,12})?$")
+_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+_UNIT = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 TEXTAREA_MAX = 65_535
 
 
@@ -52,7 +61,7 @@ class CatalogRules:
     locales: set[str]
     currencies: set[str]
     channels: dict[str, Channel]
-    _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    _patterns: dict[str, regex.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, db: Session) -> CatalogRules:
@@ -78,12 +87,12 @@ class CatalogRules:
             channels={c.code: c for c in db.scalars(select(Channel))},
         )
 
-    def pattern(self, attribute: Attribute) -> re.Pattern[str] | None:
-        regex = attribute.rules.get("regex")
-        if not regex:
+    def pattern(self, attribute: Attribute) -> regex.Pattern[str] | None:
+        source = attribute.rules.get("regex")
+        if not source:
             return None
         if attribute.code not in self._patterns:
-            self._patterns[attribute.code] = re.compile(regex)
+            self._patterns[attribute.code] = regex.compile(source)
         return self._patterns[attribute.code]
 
 
@@ -118,7 +127,10 @@ def check_values(
                 )
             )
             continue
-        if allowed is not None and code not in allowed:
+        # Removing a value is always allowed, even one the family or the
+        # attribute's locale and scope rules no longer admit.
+        removals_only = allow_null and all(e.data is None for e in entries)
+        if allowed is not None and code not in allowed and not removals_only:
             errors.append(
                 FieldError(
                     here,
@@ -131,7 +143,8 @@ def check_values(
         seen: set[tuple[str, str]] = set()
         for index, entry in enumerate(entries):
             at = f"{here}[{index}]"
-            key_errors = _check_key(rules, attribute, entry, at)
+            removal = allow_null and entry.data is None
+            key_errors = [] if removal else _check_key(rules, attribute, entry, at)
             if key_errors:
                 errors.extend(key_errors)
                 continue
@@ -284,7 +297,15 @@ def _text(rules: CatalogRules, attribute: Attribute, data: Any) -> str:
             f"at most {limit} characters",
         )
     pattern = rules.pattern(attribute)
-    if pattern is not None and not pattern.fullmatch(data):
+    try:
+        matched = pattern is None or pattern.fullmatch(data, timeout=PATTERN_TIMEOUT)
+    except TimeoutError:
+        raise ValueProblem(
+            "pattern_too_slow",
+            f"The pattern of {attribute.code!r} took too long on this text.",
+            "a simpler validation pattern on the attribute",
+        ) from None
+    if not matched:
         raise ValueProblem(
             "pattern_mismatch",
             f"{data!r} does not match the pattern {pattern.pattern!r}.",
@@ -298,17 +319,23 @@ def _decimal(data: Any, what: str = "number") -> Decimal:
         raise ValueProblem(
             "invalid_type", f"Expected a {what}, got {data!r}.", "number"
         )
-    try:
-        value = Decimal(str(data).strip())
-    except InvalidOperation:
+    text = str(data)
+    if not _NUMBER.match(text):
         raise ValueProblem(
             "invalid_number", f"{data!r} is not a number.", "a number such as 12.5"
-        ) from None
-    if not value.is_finite():
-        raise ValueProblem(
-            "invalid_number", f"{data!r} is not a finite number.", "number"
         )
-    return value
+    value = Decimal(text)
+    if not value.is_zero() and not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+        raise ValueProblem(
+            "out_of_range",
+            f"{data!r} is too large or too small.",
+            f"a magnitude between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT}",
+        )
+    if len(value.as_tuple().digits) > MAX_DIGITS:
+        raise ValueProblem(
+            "too_precise", f"{data!r} has too many digits.", f"at most {MAX_DIGITS}"
+        )
+    return abs(value) if value.is_zero() else value
 
 
 def _number(attribute: Attribute, data: Any) -> str:
@@ -348,7 +375,9 @@ def _date(data: Any) -> str:
             "invalid_type", f"Expected a date, got {data!r}.", "YYYY-MM-DD"
         )
     try:
-        return date.fromisoformat(data.strip()[:10]).isoformat()
+        if not _DATE.match(data):
+            raise ValueError(data)
+        return date.fromisoformat(data[:10]).isoformat()
     except ValueError:
         raise ValueProblem(
             "invalid_date", f"{data!r} is not a valid date.", "YYYY-MM-DD"
@@ -404,7 +433,8 @@ def _prices(rules: CatalogRules, data: Any) -> list[dict[str, str]]:
             raise ValueProblem(
                 "negative_price", f"Price {amount!r} is negative.", "≥ 0"
             )
-        prices[currency] = format(value.quantize(Decimal("0.01")), "f")
+        with localcontext(prec=MAX_DIGITS + MAX_EXPONENT):
+            prices[currency] = format(value.quantize(Decimal("0.01")), "f")
     return [{"amount": a, "currency": c} for c, a in sorted(prices.items())]
 
 
@@ -416,6 +446,13 @@ def _metric(attribute: Attribute, data: Any) -> dict[str, str]:
             '{"amount": "1.5", "unit": "KILOGRAM"}',
         )
     unit = data["unit"]
-    if not isinstance(unit, str) or not unit:
-        raise ValueProblem("invalid_unit", f"{unit!r} is not a unit.", "a unit code")
-    return {"amount": _plain(_decimal(data["amount"])), "unit": unit}
+    if not isinstance(unit, str) or not _UNIT.match(unit):
+        raise ValueProblem(
+            "invalid_unit", f"{unit!r} is not a unit.", "a unit code such as KILOGRAM"
+        )
+    amount = _decimal(data["amount"])
+    if attribute.rules.get("negative_allowed") is False and amount < 0:
+        raise ValueProblem(
+            "negative_not_allowed", f"{data['amount']!r} is negative.", "a number ≥ 0"
+        )
+    return {"amount": _plain(amount), "unit": unit}

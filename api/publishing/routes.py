@@ -76,7 +76,7 @@ class PublishController(Controller):
         with tenant_session(pim.org_slug) as db:
             if data.unpublish:
                 return service.unpublish(
-                    db, pim.org_slug, data.channels, skus=data.skus
+                    db, pim.org_slug, data.channels, skus=data.skus, strict=False
                 )
             return service.publish(
                 db, pim.org_slug, data.channels, skus=data.skus, strict=False

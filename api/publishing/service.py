@@ -156,8 +156,15 @@ def publish(
 
 
 def unpublish(
-    db: Session, org: str, channel_codes: Sequence[str], *, skus: Sequence[str] | None
+    db: Session,
+    org: str,
+    channel_codes: Sequence[str],
+    *,
+    skus: Sequence[str] | None,
+    strict: bool = True,
 ) -> PublishResult:
+    """Remove products from channels; unknown SKUs fail, or are skipped when
+    not ``strict``."""
     channels = check_channels(db, channel_codes)
     result = PublishResult(channels=[c.code for c in channels])
     ids: dict[int, str] = {}
@@ -168,10 +175,12 @@ def unpublish(
             ).all()
         )
         missing = [s for s in dict.fromkeys(skus) if s not in set(ids.values())]
-        if missing:
+        if missing and strict:
             raise ApiError(
                 404, "product_not_found", f"No product with SKU {missing[0]!r} exists."
             )
+        for sku in missing:
+            result.skipped[sku] = "product_not_found"
     for channel in channels:
         statement = delete(ChannelView).where(ChannelView.channel_code == channel.code)
         if skus is not None:

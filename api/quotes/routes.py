@@ -44,19 +44,20 @@ def _site(org_slug: str) -> _Site:
     return _Site(channel=channel, locales=locales)
 
 
-def _decode(raw: bytes, content_type: str) -> tuple[QuoteIn, bool]:
-    is_form = content_type == FORM_TYPE
+def _decode(raw: bytes, content_type: str) -> QuoteIn:
     try:
-        if is_form:
-            fields = parse_qs(raw.decode("utf-8"), keep_blank_values=True)
-            return msgspec.convert(from_form(fields), QuoteIn), True
+        if content_type == FORM_TYPE:
+            fields = parse_qs(
+                raw.decode("utf-8"), keep_blank_values=True, errors="strict"
+            )
+            return msgspec.convert(from_form(fields), QuoteIn)
         if content_type != "application/json":
             raise ApiError(
                 415,
                 "unsupported_media_type",
                 "Send the quote as application/json or as a form post.",
             )
-        return msgspec.json.decode(raw, type=QuoteIn), False
+        return msgspec.json.decode(raw, type=QuoteIn)
     except UnicodeDecodeError as exc:
         raise ApiError(400, "malformed_body", "The body is not UTF-8 text.") from exc
     except msgspec.ValidationError as exc:
@@ -96,25 +97,27 @@ async def quote(
     """
     site = await anyio.to_thread.run_sync(_site, org_slug)
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    is_form = content_type.lower() == FORM_TYPE
     raw = await request.body()
-    body, is_form = _decode(raw, content_type.lower())
-    if body.website:
-        # Accept the way a real request is accepted, so a bot learns nothing.
-        lead_id = None
-    else:
+    try:
+        body = _decode(raw, content_type.lower())
+        if is_form and body.locale not in site.locales:
+            body = msgspec.structs.replace(body, locale=None)
 
-        def store() -> int:
+        def store() -> None:
             with tenant_session(org_slug) as db:
-                return create_lead(db, body, site.channel).id
+                # A filled honeypot is checked like any request, then dropped,
+                # and answered exactly as a stored one: a bot learns nothing.
+                create_lead(
+                    db, body, site.channel, site.locales, store=not body.website
+                )
 
-        try:
-            lead_id = await anyio.to_thread.run_sync(store)
-        except InvalidInput as exc:
-            if is_form:
-                return _error_page(exc.errors, 422)
-            raise
+        await anyio.to_thread.run_sync(store)
+    except InvalidInput as exc:
+        if is_form:
+            return _error_page(exc.errors, 422)
+        raise
     if is_form:
-        locale = body.locale if body.locale in site.locales else None
-        locale = locale or (site.locales[0] if site.locales else "en_US")
+        locale = body.locale or (site.locales[0] if site.locales else "en_US")
         return Redirect(thanks_path(org_slug, locale), status_code=303)
-    return Response(QuoteOut(status="received", lead_id=lead_id), status_code=201)
+    return Response(QuoteOut(status="received"), status_code=201)

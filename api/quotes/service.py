@@ -16,11 +16,12 @@ from api.quotes.models import Lead
 SOURCE = "catalog_quote"
 MAX_ITEMS = 100
 MAX_QUANTITY = 1_000_000
+_WHOLE = re.compile(r"-?[0-9]{1,9}")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _LIMITS = {"name": 200, "email": 254, "company": 200, "message": 5000}
 
 
-class QuoteItem(msgspec.Struct):
+class QuoteItem(msgspec.Struct, forbid_unknown_fields=True):
     sku: str
     quantity: int = 1
 
@@ -37,7 +38,6 @@ class QuoteIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class QuoteOut(msgspec.Struct):
     status: str
-    lead_id: int | None = None
 
 
 def from_form(form: dict[str, list[str]]) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def from_form(form: dict[str, list[str]]) -> dict[str, Any]:
     for index, sku in enumerate(skus):
         raw = quantities[index] if index < len(quantities) else "1"
         quantity: Any = raw.strip() or "1"
-        if quantity.lstrip("-").isdigit():
+        if _WHOLE.fullmatch(quantity):
             quantity = int(quantity)
         items.append({"sku": sku, "quantity": quantity})
     body: dict[str, Any] = {
@@ -127,9 +127,24 @@ def check(body: QuoteIn) -> list[FieldError]:
     return errors
 
 
-def create_lead(db: Session, body: QuoteIn, channel: str) -> Lead:
-    """Store the quote as a lead, once every item is a published product."""
+def create_lead(
+    db: Session, body: QuoteIn, channel: str, locales: list[str], *, store: bool = True
+) -> Lead | None:
+    """Store the quote as a lead, once every item is a published product.
+
+    With ``store`` false (a bot's request) everything is checked the same
+    way and nothing is written.
+    """
     errors = check(body)
+    if body.locale is not None and body.locale not in locales:
+        errors.append(
+            FieldError(
+                "$.locale",
+                "unknown_locale",
+                f"Locale {body.locale[:20]!r} is not a locale of this catalog.",
+                f"one of {', '.join(locales)}",
+            )
+        )
     skus = [item.sku for item in body.items]
     published = set(
         db.scalars(
@@ -149,9 +164,11 @@ def create_lead(db: Session, body: QuoteIn, channel: str) -> Lead:
     )
     if errors:
         raise InvalidInput(errors)
+    if not store:
+        return None
     merged: dict[str, int] = {}
     for item in body.items:
-        merged[item.sku] = merged.get(item.sku, 0) + item.quantity
+        merged[item.sku] = min(merged.get(item.sku, 0) + item.quantity, MAX_QUANTITY)
     lead = Lead(
         status="new",
         source=SOURCE,

@@ -21,7 +21,7 @@ from api.database import is_valid_slug
 from api.settings import get_settings
 
 _PLAIN_404 = "<!doctype html><title>Not found</title><h1>Not found</h1>"
-_TYPES = {".xml": "application/xml", ".txt": "text/plain; charset=utf-8"}
+_TYPES = {".xml": "application/xml", ".txt": "text/plain"}
 
 
 def _requested_path(request: Request[Any, Any, Any]) -> str:
@@ -43,17 +43,22 @@ def _serve(
     live = get_settings().build_dir / "catalog" / org
     try:
         site = live.resolve(strict=True)
-    except (FileNotFoundError, RuntimeError):
+    except (OSError, RuntimeError):
         return _not_found(None)
     parts = [p for p in path.split("/") if p]
     if any(p in (".", "..") or p.startswith(".") or "\\" in p for p in parts):
         return _not_found(site)
     target = site.joinpath(*parts)
-    if target.is_dir():
-        if path and not path.endswith("/"):
-            return Redirect(f"{_requested_path(request)}/", status_code=301)
-        target = target / "index.html"
-    if not target.is_file() or site not in target.resolve().parents:
+    try:
+        if target.is_dir():
+            if path and not path.endswith("/"):
+                return Redirect(f"{_requested_path(request)}/", status_code=301)
+            target = target / "index.html"
+        if not target.is_file() or site not in target.resolve().parents:
+            return _not_found(site)
+    except OSError:  # e.g. a name longer than the filesystem allows
+        return _not_found(site)
+    if parts == ["404.html"]:
         return _not_found(site)
     media_type = _TYPES.get(target.suffix) or (
         mimetypes.guess_type(target.name)[0] or "application/octet-stream"
@@ -78,6 +83,9 @@ def _serve(
 )
 def site_root(org: FromPath[str], request: Request[Any, Any, Any]) -> Response[Any]:
     if not _requested_path(request).endswith("/"):
+        live = get_settings().build_dir / "catalog" / org
+        if not is_valid_slug(org) or not live.exists():
+            return _not_found(None)
         return Redirect(f"{_requested_path(request)}/", status_code=301)
     return _serve(org, "", request)
 

@@ -23,7 +23,7 @@ from sitegen.model import (
     ProductView,
     SiteConfig,
 )
-from sitegen.release import OutputCollisionError
+from sitegen.release import OutputCollisionError, ReleaseWriter
 
 PROJECT = Path(__file__).resolve().parents[2]
 TEMPLATES = PROJECT / "templates"
@@ -520,18 +520,28 @@ def test_theme_template_overrides_the_default(tmp_path: Path) -> None:
     assert "Lost in the shop" in not_found.read_text()
 
 
-def test_two_products_with_the_same_slug_are_refused(tmp_path: Path) -> None:
+def test_two_products_with_the_same_slug_both_get_pages(tmp_path: Path) -> None:
     first = make_product(1, "Desk Lamp", sku="L-1")
     second = make_product(2, "Desk Lamp", sku="l 1")
+    assert urls.product_slug(first, "en_US") == urls.product_slug(second, "en_US")
 
-    with pytest.raises(
-        OutputCollisionError,
-        match=r"claimed by both product 'L-1' \(id 1\) en_US "
-        r"and product 'l 1' \(id 2\) en_US",
-    ):
-        build(tmp_path, [first, second])
+    build(tmp_path, [first, second])
 
-    assert not (tmp_path / "catalog" / "acme").exists()
+    older = page_of(tmp_path, first, "en_US")
+    newer = older.parent.with_name(older.parent.name + "-2") / "index.html"
+    assert "L-1" in older.read_text()
+    assert "l 1" in newer.read_text()
+    sitemap = (tmp_path / "catalog" / "acme" / "sitemap.xml").read_text()
+    assert older.parent.name + "/<" in sitemap
+    assert newer.parent.name + "/<" in sitemap
+
+
+def test_the_writer_refuses_to_write_a_path_twice(tmp_path: Path) -> None:
+    writer = ReleaseWriter(tmp_path, previous=None)
+    writer.write("en-us/index.html", b"first")
+    with pytest.raises(OutputCollisionError, match="already written"):
+        writer.write("en-us/index.html", b"second")
+    assert (tmp_path / "en-us" / "index.html").read_bytes() == b"first"
 
 
 def test_missing_theme_is_reported_with_its_path(tmp_path: Path) -> None:
