@@ -25,11 +25,58 @@ class AttributeLine(msgspec.Struct, frozen=True):
     value: str
 
 
+class AxisValue(msgspec.Struct, frozen=True):
+    """One variant axis of a product, formatted for one locale."""
+
+    code: str  # attribute code, e.g. "color"
+    label: str  # the attribute's label in the locale, e.g. "Colour"
+    value: str  # the formatted value, e.g. "Oak" or "42 cm"
+
+
 class LocalizedProduct(msgspec.Struct, frozen=True):
     name: str
     description_html: str = ""  # sanitised HTML rendered from markdown
     summary: str = ""  # plain text, for meta descriptions
     attributes: list[AttributeLine] = []
+    axes: list[AxisValue] = []  # set on variants: what tells them apart
+    # Texts shown in another locale because this one has no value: field
+    # ("name", "description", "summary" or an attribute code) -> locale shown.
+    fallbacks: dict[str, str] = {}
+
+
+class ProductGroup(msgspec.Struct, frozen=True):
+    """The root product model of a variant; a group's variants share a page."""
+
+    code: str  # root product model code, schema.org productGroupID
+    names: dict[str, str]  # locale -> the model's name
+    descriptions_html: dict[str, str] = {}  # locale -> sanitised HTML
+    varies_by: list[str] = []  # axis attribute codes, first level first
+
+
+class RelatedProduct(msgspec.Struct, frozen=True):
+    """An association of the product, shown as a related product."""
+
+    association: str  # association type code, e.g. "cross_sell"
+    sku: str  # the target product's SKU, or the product model's code
+    kind: str = "product"  # "product" or "product_model"
+
+
+class Rendition(msgspec.Struct, frozen=True):
+    url: str  # root-relative or absolute URL of the file
+    width: int
+    height: int
+    format: str  # "webp", "avif" or "jpeg"
+
+
+class ImageRef(msgspec.Struct, frozen=True):
+    """An image asset linked to the product, with its resized copies."""
+
+    url: str  # the original file
+    width: int
+    height: int
+    role: str = "main"  # "main", "gallery", ...
+    alt: dict[str, str] = {}  # locale -> alt text
+    renditions: list[Rendition] = []
 
 
 class ProductView(msgspec.Struct, frozen=True):
@@ -47,6 +94,9 @@ class ProductView(msgspec.Struct, frozen=True):
     gtin: str | None = None
     brand: str | None = None
     availability: str = "InStock"  # schema.org ItemAvailability name
+    group: ProductGroup | None = None
+    related: list[RelatedProduct] = []
+    images: list[ImageRef] = []
 
 
 class CategoryView(msgspec.Struct, frozen=True):
