@@ -7,19 +7,15 @@ and what was expected.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
 from litestar import MediaType, Request, Response
-from litestar.exceptions import (
-    HTTPException,
-    NotAuthorizedException,
-    NotFoundException,
-    PermissionDeniedException,
-    ValidationException,
-)
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DBAPIError
 
@@ -99,34 +95,71 @@ def api_error_handler(_: Request[Any, Any, Any], exc: ApiError) -> Response[Any]
     )
 
 
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def key_path(parent: str, key: str) -> str:
+    """The path of ``parent``'s entry ``key``: ``$.labels.fr_FR``, ``$.x["a b"]``."""
+    if _KEY.match(key):
+        return f"{parent}.{key}"
+    return f"{parent}[{json.dumps(key)}]"
+
+
 # msgspec says e.g. "Expected `str`, got `int` - at `$.values.name[0]`".
 _MSGSPEC = re.compile(r"^(?P<msg>.*?)(?: - at `(?P<path>[^`]*)`)?$", re.DOTALL)
-_EXPECTED = re.compile(r"^Expected (?P<exp>.+?), got ")
+_EXPECTED = re.compile(r"^Expected (?P<exp>.+?)(?:, got .*)?$", re.DOTALL)
+_NAMED_FIELD = re.compile(r"^Object (?:missing required|contains unknown) field `(.*)`")
+# The constraints msgspec checks, by the words of its message.
+_CONSTRAINTS = (
+    ("array of length <", "too_many_items"),
+    ("array of length >", "too_few_items"),
+    ("object of length <", "too_many_items"),
+    ("object of length >", "too_few_items"),
+    ("str of length <", "too_long"),
+    ("str of length >", "too_short"),
+    ("str matching regex", "pattern_mismatch"),
+    ("<", "above_max"),
+    (">", "below_min"),
+)
 
 
-def field_error(message: str) -> FieldError:
-    """A msgspec validation message as a field error with its JSON path."""
+def _classify(message: str) -> tuple[str, str | None]:
+    """The stable code of a msgspec message, and what it expected."""
+    if message.startswith("Object missing required field"):
+        return "required", None
+    if message.startswith("Object contains unknown field"):
+        return "unknown_field", None
+    if message.startswith(("JSON is malformed", "Input data was truncated")):
+        return "malformed_json", None
+    expected = _EXPECTED.match(message)
+    if expected is None:
+        return "invalid_value", None
+    text = expected.group("exp").replace("`", "")
+    if ", got " in message:
+        return "invalid_type", text
+    for words, code in _CONSTRAINTS:
+        if words in text:
+            return code, text
+    return "invalid_value", text
+
+
+def field_error(
+    message: str, resolve: Callable[[str], str] | None = None
+) -> FieldError:
+    """A msgspec validation message as a field error with its JSON path.
+
+    ``resolve`` may rewrite the path, e.g. to name dictionary keys.
+    """
     match = _MSGSPEC.match(message)
     msg = match.group("msg") if match else message
     path = (match.group("path") if match else None) or "$"
-    expected = _EXPECTED.match(msg)
-    code = "invalid_type" if expected else "invalid_value"
-    if msg.startswith("Object missing required field"):
-        code = "required"
-        field = msg.rsplit("`", 2)[-2] if "`" in msg else ""
-        path = f"{path}.{field}" if field else path
-    elif msg.startswith("Object contains unknown field"):
-        code = "unknown_field"
-        field = msg.rsplit("`", 2)[-2] if "`" in msg else ""
-        path = f"{path}.{field}" if field else path
-    elif msg.startswith(("JSON is malformed", "Input data was truncated")):
-        code = "malformed_json"
-    return FieldError(
-        path=path,
-        code=code,
-        message=msg,
-        expected=expected.group("exp").replace("`", "") if expected else None,
-    )
+    code, expected = _classify(msg)
+    named = _NAMED_FIELD.match(msg)
+    if named:
+        path = key_path(path, named.group(1))
+    if resolve is not None:
+        path = resolve(path)
+    return FieldError(path=path, code=code, message=msg, expected=expected)
 
 
 def validation_error_handler(
@@ -164,23 +197,34 @@ def validation_error_handler(
     return _response(ErrorBody(status, code, errors[0].message, errors))
 
 
+# A Litestar HTTP error's code comes from its status, never from its wording.
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
 def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    code = {
-        NotAuthorizedException: "not_authenticated",
-        PermissionDeniedException: "forbidden",
-        NotFoundException: "not_found",
-    }.get(type(exc), re.sub(r"\W+", "_", str(exc.detail).lower()).strip("_") or "error")
+    code = _STATUS_CODES.get(exc.status_code, f"http_{exc.status_code}")
     detail = str(exc.detail)
     if exc.status_code == 400 and detail.startswith(
         ("JSON is malformed", "Input data was truncated", "Malformed")
     ):
         code = "malformed_json"
-    elif exc.status_code == 413:
-        code = "body_too_large"
     headers = dict(exc.headers or {})
     if exc.status_code == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")
-    return _response(ErrorBody(exc.status_code, code, str(exc.detail)), headers)
+    return _response(ErrorBody(exc.status_code, code, detail), headers)
 
 
 # PostgreSQL refusals that come from the input itself (a NUL character, a
@@ -192,6 +236,41 @@ _DATA_PROBLEMS = {
     "22001": ("too_long", "A value is longer than the field allows."),
     "22003": ("out_of_range", "A number is out of the range the field allows."),
 }
+# Unique constraints a client can run into, by name, with what to tell it.
+_RETRYABLE = ("40001", "40P01")  # serialization failure, deadlock
+_UNIQUE = {
+    "uq_products_sku": ("sku_exists", "A product with SKU {value} already exists."),
+}
+_KEY_VALUE = re.compile(r"^Key \((?P<columns>.*)\)=\((?P<values>.*)\) already exists")
+
+
+def _conflict(orig: BaseException, state: str) -> ApiError:
+    """Requests that collided in the database: a unique key, a reference
+    removed meanwhile, a deadlock. Checks run before every write, so only a
+    concurrent request gets here, and retrying gives the real answer."""
+    diag = getattr(orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None) or ""
+    if state == "23505" and constraint in _UNIQUE:
+        code, template = _UNIQUE[constraint]
+        key = _KEY_VALUE.match(getattr(diag, "message_detail", None) or "")
+        value = repr(key.group("values")) if key else "given"
+        return ApiError(409, code, template.format(value=value))
+    if state.startswith("23") and state not in ("23505", "23503", "23P01"):
+        return InvalidInput(
+            [
+                FieldError(
+                    "$",
+                    "constraint_violated",
+                    "The change breaks a rule of the catalog "
+                    f"({constraint or 'constraint'}).",
+                )
+            ]
+        )
+    return ApiError(
+        409,
+        "concurrent_write",
+        "Another request changed the same data at the same time; retry this request.",
+    )
 
 
 def database_error_handler(
@@ -199,6 +278,8 @@ def database_error_handler(
 ) -> Response[Any]:
     state = getattr(exc.orig, "sqlstate", None) or ""
     message = str(exc.orig).splitlines()[0] if exc.orig else ""
+    if exc.orig is not None and (state.startswith("23") or state in _RETRYABLE):
+        return api_error_handler(request, _conflict(exc.orig, state))
     if "NUL" in message and not state:
         state = "22021"
     if state in _DATA_PROBLEMS:
