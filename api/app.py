@@ -8,21 +8,45 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from litestar import Litestar, Request, route
+from litestar import Litestar, Request, Router, route
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 
-from api.auth.principal import authenticate, pim_principal
+from api.auth.principal import authenticated, current_principal, pim_principal
 from api.catalog.routes import ProductController, StructureController
 from api.errors import ApiError, exception_handlers
 from api.publishing.routes import PublishController
 from api.quotes.routes import quote
+from api.request_body import JSONRequest, json_body, query_text
 from api.site.routes import site_file, site_root
 from api.tenants.routes import enable
 
 log = logging.getLogger(__name__)
+
+BEARER = "bearerToken"
+
+
+def authenticated_api() -> Router:
+    """Every route that needs a credential.
+
+    The token is checked, then the query and the body's media type, before any
+    handler argument is parsed.
+    """
+    return Router(
+        path="/",
+        route_handlers=[
+            enable,
+            StructureController,
+            ProductController,
+            PublishController,
+        ],
+        guards=[authenticated, query_text, json_body],
+        request_class=JSONRequest,
+        security=[{BEARER: []}],
+    )
 
 
 @route(
@@ -65,17 +89,14 @@ def create_app(*, run_worker: bool = False) -> Litestar:
 
     return Litestar(
         route_handlers=[
-            enable,
-            StructureController,
-            ProductController,
-            PublishController,
+            authenticated_api(),
             quote,
             site_root,
             site_file,
             retired_products,
         ],
         dependencies={
-            "principal": Provide(authenticate, sync_to_thread=True),
+            "principal": Provide(current_principal, sync_to_thread=True),
             "pim": Provide(pim_principal, sync_to_thread=False),
         },
         exception_handlers=exception_handlers,
@@ -92,5 +113,15 @@ def create_app(*, run_worker: bool = False) -> Litestar:
             "Authenticate with `Authorization: Bearer <token>`.",
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    BEARER: SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="A token from `pim token create`; it names "
+                        "the organisation.",
+                    )
+                }
+            ),
         ),
     )

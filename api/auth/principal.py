@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio.to_thread
 import msgspec
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
+from litestar.handlers import BaseRouteHandler
 
 from api.errors import ApiError
 
@@ -19,6 +22,7 @@ WRITE = "pim:write"
 ASSETS_WRITE = "pim:assets:write"
 PUBLISH = "pim:publish"
 ALL_SCOPES = (READ, WRITE, ASSETS_WRITE, PUBLISH)
+_STATE_KEY = "principal"
 
 
 class Principal(msgspec.Struct, frozen=True):
@@ -38,7 +42,7 @@ class Principal(msgspec.Struct, frozen=True):
             )
 
 
-def bearer_secret(request: Request[Any, Any, Any]) -> str | None:
+def bearer_secret(request: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
@@ -46,8 +50,8 @@ def bearer_secret(request: Request[Any, Any, Any]) -> str | None:
     return value.strip()
 
 
-def authenticate(request: Request[Any, Any, Any]) -> Principal:
-    """Dependency: the caller's principal, or 401."""
+def authenticate(request: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    """The caller's principal, or 401."""
     from api.auth.tokens import resolve_token
     from api.database import public_session
 
@@ -61,8 +65,25 @@ def authenticate(request: Request[Any, Any, Any]) -> Principal:
     return principal
 
 
-def pim_principal(principal: NamedDependency[Principal]) -> Principal:
-    """Dependency: the principal, once PIM is known to be enabled for its org."""
+async def authenticated(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Guard: resolve the credential before anything reads the request body.
+
+    Litestar runs guards before it parses a handler's arguments, so a caller
+    without a valid token learns that first, whatever it sent.
+    """
+    principal = await anyio.to_thread.run_sync(authenticate, connection)
+    connection.state[_STATE_KEY] = principal
+
+
+def current_principal(request: Request[Any, Any, Any]) -> Principal:
+    """Dependency: the principal the guard resolved, or 401."""
+    principal = request.state.get(_STATE_KEY)
+    return principal if principal is not None else authenticate(request)
+
+
+def _require_pim(principal: Principal) -> None:
     if not principal.pim_enabled:
         raise ApiError(
             403,
@@ -70,4 +91,16 @@ def pim_principal(principal: NamedDependency[Principal]) -> Principal:
             "PIM is not enabled for this organisation; "
             "POST /api/v1/pim/setup/enable turns it on.",
         )
+
+
+def pim_enabled(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Guard, after :func:`authenticated`: 403 until PIM is enabled."""
+    _require_pim(connection.state[_STATE_KEY])
+
+
+def pim_principal(principal: NamedDependency[Principal]) -> Principal:
+    """Dependency: the principal, once PIM is known to be enabled for its org."""
+    _require_pim(principal)
     return principal

@@ -33,7 +33,7 @@ from api.catalog.schemas import (
     ValueOut,
 )
 from api.catalog.values import CatalogRules, Value, check_values
-from api.errors import ApiError, FieldError, InvalidInput, invalid
+from api.errors import ApiError, FieldError, InvalidInput, invalid, key_path
 
 MAX_LIMIT = 100
 # Control, format (e.g. bidi overrides), line and paragraph separators, surrogates.
@@ -145,11 +145,16 @@ def create_product(
     return product
 
 
+def can_exist(key: str) -> bool:
+    """Whether a key from a URL could name a stored row: none holds a NUL."""
+    return "\x00" not in key
+
+
 def get_product(db: Session, sku: str, *, lock: bool = False) -> Product:
     query = select(Product).where(Product.sku == sku)
     if lock:
         query = query.with_for_update()
-    product = db.scalar(query)
+    product = db.scalar(query) if can_exist(sku) else None
     if product is None:
         raise ApiError(404, "product_not_found", f"No product with SKU {sku!r} exists.")
     return product
@@ -177,7 +182,7 @@ def patch_product(
         )
         errors.extend(
             FieldError(
-                f"$.values.{code}",
+                key_path("$.values", code),
                 "attribute_not_in_family",
                 f"The product has a value for {code!r}, which family {family!r} lacks; "
                 "clear it in the same request.",

@@ -3,17 +3,18 @@ channels) and products."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 from urllib.parse import quote, urlencode
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from msgspec import UNSET
 from sqlalchemy import select
 
-from api.auth.principal import READ, WRITE, Principal
+from api.auth.principal import READ, WRITE, Principal, pim_enabled
 from api.catalog import products, structure
 from api.catalog.models import Attribute, Family
 from api.catalog.schemas import (
@@ -35,9 +36,22 @@ from api.database import tenant_session
 from api.errors import ApiError, not_found
 from api.publishing.service import publications_of, queue_render, unpublish
 
+T = TypeVar("T")
+
+
+def _created(out: type) -> dict[int, ResponseSpec]:
+    return {HTTP_201_CREATED: ResponseSpec(data_container=out, description="Created")}
+
+
+def _answer(saved: structure.Saved[T]) -> Response[T]:
+    """201 when the upsert created the row, 200 when it updated one."""
+    status = HTTP_201_CREATED if saved.created else HTTP_200_OK
+    return Response(saved.item, status_code=status)
+
 
 class StructureController(Controller):
     path = "/api/v1/pim"
+    guards = (pim_enabled,)
     tags: ClassVar[list[str]] = ["catalog structure"]
 
     @get("/attributes", sync_to_thread=True)
@@ -59,18 +73,23 @@ class StructureController(Controller):
     ) -> AttributeOut:
         pim.require(READ)
         with tenant_session(pim.org_slug) as db:
-            if db.get(Attribute, code) is None:
+            if not products.can_exist(code) or db.get(Attribute, code) is None:
                 raise not_found("attribute", code)
             return structure.attribute_out(db, code)
 
-    @post("/attributes", sync_to_thread=True)
+    @post(
+        "/attributes",
+        sync_to_thread=True,
+        status_code=HTTP_200_OK,
+        responses=_created(AttributeOut),
+    )
     def put_attribute(
         self, pim: NamedDependency[Principal], data: JSONBody[AttributeIn]
-    ) -> AttributeOut:
+    ) -> Response[AttributeOut]:
         """Create an attribute, or update it when the code exists."""
         pim.require(WRITE)
         with tenant_session(pim.org_slug) as db:
-            return structure.upsert_attribute(db, data)
+            return _answer(structure.save_attribute(db, data))
 
     @get("/families", sync_to_thread=True)
     def list_families(self, pim: NamedDependency[Principal]) -> list[FamilyOut]:
@@ -85,18 +104,23 @@ class StructureController(Controller):
     ) -> FamilyOut:
         pim.require(READ)
         with tenant_session(pim.org_slug) as db:
-            if db.get(Family, code) is None:
+            if not products.can_exist(code) or db.get(Family, code) is None:
                 raise not_found("family", code)
             return structure.family_out(db, code)
 
-    @post("/families", sync_to_thread=True)
+    @post(
+        "/families",
+        sync_to_thread=True,
+        status_code=HTTP_200_OK,
+        responses=_created(FamilyOut),
+    )
     def put_family(
         self, pim: NamedDependency[Principal], data: JSONBody[FamilyIn]
-    ) -> FamilyOut:
+    ) -> Response[FamilyOut]:
         """Create a family, or replace its definition when the code exists."""
         pim.require(WRITE)
         with tenant_session(pim.org_slug) as db:
-            return structure.upsert_family(db, data)
+            return _answer(structure.save_family(db, data))
 
     @get("/categories", sync_to_thread=True)
     def list_categories(self, pim: NamedDependency[Principal]) -> list[CategoryOut]:
@@ -104,14 +128,19 @@ class StructureController(Controller):
         with tenant_session(pim.org_slug) as db:
             return structure.list_categories(db)
 
-    @post("/categories", sync_to_thread=True)
+    @post(
+        "/categories",
+        sync_to_thread=True,
+        status_code=HTTP_200_OK,
+        responses=_created(CategoryOut),
+    )
     def put_category(
         self, pim: NamedDependency[Principal], data: JSONBody[CategoryIn]
-    ) -> CategoryOut:
+    ) -> Response[CategoryOut]:
         """Create a category, or move and relabel it when the code exists."""
         pim.require(WRITE)
         with tenant_session(pim.org_slug) as db:
-            return structure.upsert_category(db, data)
+            return _answer(structure.save_category(db, data))
 
     @get("/channels", sync_to_thread=True)
     def list_channels(self, pim: NamedDependency[Principal]) -> list[ChannelOut]:
@@ -119,18 +148,24 @@ class StructureController(Controller):
         with tenant_session(pim.org_slug) as db:
             return structure.list_channels(db)
 
-    @post("/channels", sync_to_thread=True)
+    @post(
+        "/channels",
+        sync_to_thread=True,
+        status_code=HTTP_200_OK,
+        responses=_created(ChannelOut),
+    )
     def put_channel(
         self, pim: NamedDependency[Principal], data: JSONBody[ChannelIn]
-    ) -> ChannelOut:
+    ) -> Response[ChannelOut]:
         """Create a channel, or update it when the code exists."""
         pim.require(WRITE)
         with tenant_session(pim.org_slug) as db:
-            return structure.upsert_channel(db, data)
+            return _answer(structure.save_channel(db, data))
 
 
 class ProductController(Controller):
     path = "/api/v1/pim/products"
+    guards = (pim_enabled,)
     tags: ClassVar[list[str]] = ["products"]
 
     @get("/", sync_to_thread=True)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
+import msgspec
 import regex
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -34,11 +37,40 @@ from api.catalog.schemas import (
     FamilyOut,
     OptionIn,
 )
-from api.errors import ApiError, FieldError, InvalidInput, invalid
+from api.errors import ApiError, FieldError, InvalidInput, invalid, key_path
+
+T = TypeVar("T")
 
 _CODE = re.compile(r"^[A-Za-z0-9_]{1,100}$")
 _OPTION_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,255}$")
-_LOCALE = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*$")
+# Language, then an optional script and region: en, en_US, zh_Hans_CN, es_419.
+_LOCALE = re.compile(r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?$")
+
+
+@dataclass(frozen=True)
+class Saved(Generic[T]):
+    """What an upsert answers, and whether it created the row."""
+
+    item: T
+    created: bool
+
+
+def _write(db: Session, model: Any, code: str, values: dict[str, Any]) -> bool:
+    """Insert the row ``code``, or update it when it exists; True if created.
+
+    Insert-or-nothing first: under concurrent requests for the same code,
+    the loser waits for the winner and then updates, and each learns truly
+    whether it was the one that created the row.
+    """
+    created = db.scalar(
+        insert(model)
+        .values(code=code, **values)
+        .on_conflict_do_nothing(index_elements=["code"])
+        .returning(model.code)
+    )
+    if created is None:
+        db.execute(update(model).where(model.code == code).values(**values))
+    return created is not None
 
 
 def check_code(code: str, path: str = "$.code") -> None:
@@ -51,15 +83,40 @@ def check_code(code: str, path: str = "$.code") -> None:
         )
 
 
-def ensure_locales(db: Session, codes: list[str], path: str = "$.locales") -> None:
+def check_locales(codes: list[str], path: str = "$.locales") -> list[FieldError]:
+    """Problems with locale codes: their shape, and twins that differ by case."""
+    errors: list[FieldError] = []
+    first: dict[str, int] = {}
     for index, code in enumerate(codes):
-        if not _LOCALE.match(code) or len(code) > 16:
-            raise invalid(
-                f"{path}[{index}]",
-                "invalid_locale",
-                f"{code!r} is not a locale code.",
-                "e.g. en_US",
+        twin = first.setdefault(code.lower(), index)
+        if codes[twin] != code:
+            errors.append(
+                FieldError(
+                    f"{path}[{index}]",
+                    "duplicate_locale",
+                    f"Locale {code!r} differs from {codes[twin]!r} at "
+                    f"{path}[{twin}] only by case.",
+                    codes[twin],
+                )
             )
+        elif not _LOCALE.match(code):
+            errors.append(
+                FieldError(
+                    f"{path}[{index}]",
+                    "invalid_locale",
+                    f"{code!r} is not a locale code.",
+                    "language_Region such as en_US, or language_Script_Region "
+                    "such as zh_Hans_CN",
+                )
+            )
+    return errors
+
+
+def ensure_locales(db: Session, codes: list[str], path: str = "$.locales") -> None:
+    errors = check_locales(codes, path)
+    if errors:
+        raise InvalidInput(errors)
+    for code in dict.fromkeys(codes):
         db.execute(insert(Locale).values(code=code).on_conflict_do_nothing())
 
 
@@ -88,6 +145,11 @@ def upsert_attribute_group(db: Session, body: AttributeGroupIn) -> None:
 
 
 def upsert_attribute(db: Session, body: AttributeIn) -> AttributeOut:
+    return save_attribute(db, body).item
+
+
+def save_attribute(db: Session, body: AttributeIn) -> Saved[AttributeOut]:
+    """Create an attribute, or update it when its code exists."""
     check_code(body.code)
     existing = db.get(Attribute, body.code)
     if existing is not None and existing.type != body.type:
@@ -156,7 +218,9 @@ def upsert_attribute(db: Session, body: AttributeIn) -> AttributeOut:
             "identifier_scoped",
             "The identifier cannot be localizable or scopable.",
         )
-    rules = {k: v for k, v in _struct_items(body.rules) if v is not None}
+    rules = {
+        k: v for k, v in msgspec.structs.asdict(body.rules).items() if v is not None
+    }
     values = {
         "type": body.type,
         "labels": body.labels,
@@ -167,11 +231,7 @@ def upsert_attribute(db: Session, body: AttributeIn) -> AttributeOut:
         "unique": body.unique,
         "rules": rules,
     }
-    db.execute(
-        insert(Attribute)
-        .values(code=body.code, **values)
-        .on_conflict_do_update(index_elements=["code"], set_=values)
-    )
+    created = _write(db, Attribute, body.code, values)
     if body.options:
         if body.type not in ("simpleselect", "multiselect"):
             raise invalid(
@@ -180,7 +240,7 @@ def upsert_attribute(db: Session, body: AttributeIn) -> AttributeOut:
                 f"A {body.type} attribute has no options.",
             )
         upsert_options(db, body.code, body.options)
-    return attribute_out(db, body.code)
+    return Saved(attribute_out(db, body.code), created)
 
 
 def upsert_options(db: Session, attribute: str, options: list[OptionIn]) -> None:
@@ -217,10 +277,6 @@ def upsert_options(db: Session, attribute: str, options: list[OptionIn]) -> None
         )
 
 
-def _struct_items(struct: object) -> list[tuple[str, object]]:
-    return [(name, getattr(struct, name)) for name in struct.__struct_fields__]  # type: ignore[attr-defined]
-
-
 def attribute_out(db: Session, code: str) -> AttributeOut:
     attribute = db.get(Attribute, code, populate_existing=True)
     if attribute is None:
@@ -245,6 +301,11 @@ def attribute_out(db: Session, code: str) -> AttributeOut:
 
 
 def upsert_family(db: Session, body: FamilyIn) -> FamilyOut:
+    return save_family(db, body).item
+
+
+def save_family(db: Session, body: FamilyIn) -> Saved[FamilyOut]:
+    """Create a family, or replace its definition when its code exists."""
     check_code(body.code)
     known = set(
         db.scalars(select(Attribute.code).where(Attribute.code.in_(body.attributes)))
@@ -271,10 +332,11 @@ def upsert_family(db: Session, body: FamilyIn) -> FamilyOut:
             )
     channels = set(db.scalars(select(Channel.code)))
     for channel, required in body.requirements.items():
+        at = key_path("$.requirements", channel)
         if channel not in channels:
             errors.append(
                 FieldError(
-                    f"$.requirements.{channel}",
+                    at,
                     "unknown_channel",
                     f"Channel {channel!r} does not exist.",
                 )
@@ -282,7 +344,7 @@ def upsert_family(db: Session, body: FamilyIn) -> FamilyOut:
             continue
         errors.extend(
             FieldError(
-                f"$.requirements.{channel}[{i}]",
+                f"{at}[{i}]",
                 "not_in_family",
                 f"Required attribute {code!r} is not one of the family's attributes.",
             )
@@ -296,11 +358,7 @@ def upsert_family(db: Session, body: FamilyIn) -> FamilyOut:
         "attribute_as_label": body.attribute_as_label,
         "attribute_as_image": body.attribute_as_image,
     }
-    db.execute(
-        insert(Family)
-        .values(code=body.code, **values)
-        .on_conflict_do_update(index_elements=["code"], set_=values)
-    )
+    created = _write(db, Family, body.code, values)
     db.execute(delete(FamilyAttribute).where(FamilyAttribute.family_code == body.code))
     db.execute(
         delete(FamilyRequirement).where(FamilyRequirement.family_code == body.code)
@@ -320,7 +378,7 @@ def upsert_family(db: Session, body: FamilyIn) -> FamilyOut:
     ]
     if rows:
         db.execute(insert(FamilyRequirement), rows)
-    return family_out(db, body.code)
+    return Saved(family_out(db, body.code), created)
 
 
 def family_out(db: Session, code: str) -> FamilyOut:
@@ -352,6 +410,11 @@ def family_out(db: Session, code: str) -> FamilyOut:
 
 
 def upsert_category(db: Session, body: CategoryIn) -> CategoryOut:
+    return save_category(db, body).item
+
+
+def save_category(db: Session, body: CategoryIn) -> Saved[CategoryOut]:
+    """Create a category, or move and relabel it when its code exists."""
     check_code(body.code)
     if body.parent is not None:
         if body.parent == body.code:
@@ -375,12 +438,9 @@ def upsert_category(db: Session, body: CategoryIn) -> CategoryOut:
         "labels": body.labels,
         "sort_order": body.sort_order,
     }
-    db.execute(
-        insert(Category)
-        .values(code=body.code, **values)
-        .on_conflict_do_update(index_elements=["code"], set_=values)
-    )
-    return CategoryOut(body.code, body.parent, body.labels, body.sort_order)
+    created = _write(db, Category, body.code, values)
+    out = CategoryOut(body.code, body.parent, body.labels, body.sort_order)
+    return Saved(out, created)
 
 
 def ancestors(db: Session, code: str) -> list[str]:
@@ -404,6 +464,11 @@ def list_categories(db: Session) -> list[CategoryOut]:
 
 
 def upsert_channel(db: Session, body: ChannelIn) -> ChannelOut:
+    return save_channel(db, body).item
+
+
+def save_channel(db: Session, body: ChannelIn) -> Saved[ChannelOut]:
+    """Create a channel, or update it when its code exists."""
     check_code(body.code)
     if len(body.code) > 64:
         raise invalid(
@@ -437,12 +502,8 @@ def upsert_channel(db: Session, body: ChannelIn) -> ChannelOut:
         "currencies": list(dict.fromkeys(body.currencies)),
         "category_tree": body.category_tree,
     }
-    db.execute(
-        insert(Channel)
-        .values(code=body.code, **values)
-        .on_conflict_do_update(index_elements=["code"], set_=values)
-    )
-    return channel_out(db, body.code)
+    created = _write(db, Channel, body.code, values)
+    return Saved(channel_out(db, body.code), created)
 
 
 def channel_out(db: Session, code: str) -> ChannelOut:

@@ -28,16 +28,15 @@ from api.catalog.models import (
     Locale,
 )
 from api.catalog.schemas import ValueIn
-from api.errors import FieldError
+from api.errors import FieldError, key_path
 
 TEXT_MAX = 255
 PATTERN_TIMEOUT = 0.05  # seconds a validation pattern may run on one value
 MAX_EXPONENT = 20  # numbers stay between 1e-20 and 1e20
 MAX_DIGITS = 38
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,12})?$")
-_DATE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
-)
+# ASCII digits only: Decimal would read "１２" as 12 too.
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,12})?$", re.ASCII)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _UNIT = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 TEXTAREA_MAX = 65_535
 
@@ -110,7 +109,7 @@ def check_values(
     allowed = rules.family_attributes.get(family) if family else None
     for code, entries in values.items():
         attribute = rules.attributes.get(code)
-        here = f"{path}.{code}"
+        here = key_path(path, code)
         if attribute is None:
             errors.append(
                 FieldError(
@@ -169,7 +168,10 @@ def check_values(
             except ValueProblem as problem:
                 errors.append(
                     FieldError(
-                        f"{at}.data", problem.code, problem.message, problem.expected
+                        f"{at}.data{problem.at}",
+                        problem.code,
+                        problem.message,
+                        problem.expected,
                     )
                 )
                 continue
@@ -242,11 +244,19 @@ def _check_key(
 
 
 class ValueProblem(Exception):
-    def __init__(self, code: str, message: str, expected: str | None = None) -> None:
+    """A value ``data`` cannot take; ``at`` points inside it, e.g. ``[0].amount``."""
+
+    def __init__(
+        self, code: str, message: str, expected: str | None = None, at: str = ""
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.expected = expected
+        self.at = at
+
+    def inside(self, at: str) -> ValueProblem:
+        return ValueProblem(self.code, self.message, self.expected, at + self.at)
 
 
 def normalize(rules: CatalogRules, attribute: Attribute, data: Any) -> Any:
@@ -377,10 +387,12 @@ def _date(data: Any) -> str:
     try:
         if not _DATE.match(data):
             raise ValueError(data)
-        return date.fromisoformat(data[:10]).isoformat()
+        return date.fromisoformat(data).isoformat()
     except ValueError:
         raise ValueProblem(
-            "invalid_date", f"{data!r} is not a valid date.", "YYYY-MM-DD"
+            "invalid_date",
+            f"{data!r} is not a valid date.",
+            "a calendar date as YYYY-MM-DD",
         ) from None
 
 
@@ -401,58 +413,100 @@ def _option(rules: CatalogRules, attribute: Attribute, data: Any) -> str:
     return code
 
 
+_PRICE_EXAMPLE = '{"amount": "12.50", "currency": "EUR"}'
+_METRIC_EXAMPLE = '{"amount": "1.5", "unit": "KILOGRAM"}'
+
+
+def _fields(
+    item: dict[str, Any], names: tuple[str, ...], what: str, example: str
+) -> None:
+    """Refuse fields ``item`` should not have and missing or null ones."""
+    for key in item:
+        if key not in names:
+            raise ValueProblem(
+                "unknown_field",
+                f"{what.capitalize()} has no field {key!r}.",
+                example,
+                key_path("", key),
+            )
+    for name in names:
+        if item.get(name) is None:
+            raise ValueProblem(
+                "required",
+                f"{what.capitalize()} needs its {name}.",
+                example,
+                f".{name}",
+            )
+
+
 def _prices(rules: CatalogRules, data: Any) -> list[dict[str, str]]:
     if not isinstance(data, list):
         raise ValueProblem(
             "invalid_type",
             f"Expected a list of prices, got {data!r}.",
-            '[{"amount": "12.50", "currency": "EUR"}]',
+            f"[{_PRICE_EXAMPLE}]",
         )
     prices: dict[str, str] = {}
-    for item in data:
-        if not isinstance(item, dict) or set(item) - {"amount", "currency"}:
-            raise ValueProblem(
-                "invalid_price",
-                f"{item!r} is not a price.",
-                '{"amount": "12.50", "currency": "EUR"}',
-            )
-        currency = item.get("currency")
-        if currency not in rules.currencies:
-            raise ValueProblem(
-                "unknown_currency",
-                f"Currency {currency!r} is not enabled.",
-                f"one of {', '.join(sorted(rules.currencies))}",
-            )
-        if currency in prices:
-            raise ValueProblem("duplicate_currency", f"Two prices in {currency}.")
-        amount = item.get("amount")
-        if amount is None:
-            continue
-        value = _decimal(amount, "price amount")
-        if value < 0:
-            raise ValueProblem(
-                "negative_price", f"Price {amount!r} is negative.", "≥ 0"
-            )
-        with localcontext(prec=MAX_DIGITS + MAX_EXPONENT):
-            prices[currency] = format(value.quantize(Decimal("0.01")), "f")
+    for index, item in enumerate(data):
+        try:
+            currency, amount = _price(rules, item, prices)
+        except ValueProblem as problem:
+            raise problem.inside(f"[{index}]") from None
+        prices[currency] = amount
     return [{"amount": a, "currency": c} for c, a in sorted(prices.items())]
 
 
-def _metric(attribute: Attribute, data: Any) -> dict[str, str]:
-    if not isinstance(data, dict) or "amount" not in data or "unit" not in data:
+def _price(rules: CatalogRules, item: Any, seen: dict[str, str]) -> tuple[str, str]:
+    if not isinstance(item, dict):
+        raise ValueProblem("invalid_price", f"{item!r} is not a price.", _PRICE_EXAMPLE)
+    _fields(item, ("amount", "currency"), "a price", _PRICE_EXAMPLE)
+    currency = item["currency"]
+    if currency not in rules.currencies:
         raise ValueProblem(
-            "invalid_metric",
-            f"{data!r} is not a measurement.",
-            '{"amount": "1.5", "unit": "KILOGRAM"}',
+            "unknown_currency",
+            f"Currency {currency!r} is not enabled.",
+            f"one of {', '.join(sorted(rules.currencies))}",
+            ".currency",
         )
+    if currency in seen:
+        raise ValueProblem(
+            "duplicate_currency", f"Two prices in {currency}.", None, ".currency"
+        )
+    try:
+        value = _decimal(item["amount"], "price amount")
+    except ValueProblem as problem:
+        raise problem.inside(".amount") from None
+    if value < 0:
+        raise ValueProblem(
+            "negative_price", f"Price {item['amount']!r} is negative.", "≥ 0", ".amount"
+        )
+    with localcontext(prec=MAX_DIGITS + MAX_EXPONENT):
+        return currency, format(value.quantize(Decimal("0.01")), "f")
+
+
+def _metric(attribute: Attribute, data: Any) -> dict[str, str]:
+    if not isinstance(data, dict):
+        raise ValueProblem(
+            "invalid_metric", f"{data!r} is not a measurement.", _METRIC_EXAMPLE
+        )
+    _fields(data, ("amount", "unit"), "a measurement", _METRIC_EXAMPLE)
     unit = data["unit"]
     if not isinstance(unit, str) or not _UNIT.match(unit):
         raise ValueProblem(
-            "invalid_unit", f"{unit!r} is not a unit.", "a unit code such as KILOGRAM"
+            "invalid_unit",
+            f"{unit!r} is not a unit.",
+            "a unit code such as KILOGRAM",
+            ".unit",
         )
-    amount = _decimal(data["amount"])
+    try:
+        amount = _decimal(data["amount"])
+    except ValueProblem as problem:
+        raise problem.inside(".amount") from None
     if attribute.rules.get("negative_allowed") is False and amount < 0:
         raise ValueProblem(
-            "negative_not_allowed", f"{data['amount']!r} is negative.", "a number ≥ 0"
+            "negative_not_allowed",
+            f"{data['amount']!r} is negative.",
+            "a number ≥ 0",
+            ".amount",
         )
     return {"amount": _plain(amount), "unit": unit}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.catalog import product, setup_catalog
 from tests.conftest import make_org
 
@@ -100,3 +102,63 @@ def test_retired_header_scoped_api_answers_410(client) -> None:
     assert response.status_code == 410
     assert response.json()["code"] == "endpoint_retired"
     assert "/api/v1/pim/products" in response.headers["link"]
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b'{"sku": ', "application/json"),
+        (b"", "application/json"),
+        (b'{"sku": "X"}', "text/plain"),
+        (b'{"sku": 1e400}', "application/json"),
+    ],
+)
+@pytest.mark.parametrize(
+    "authorization", [None, "Bearer pim_nonsense", "Basic dXNlcjpwYXNz"]
+)
+def test_credentials_are_checked_before_the_body(
+    client, content, content_type, authorization
+) -> None:
+    headers = {"content-type": content_type}
+    if authorization:
+        headers["authorization"] = authorization
+    for url in ("/api/v1/pim/products", "/api/v1/pim/publish"):
+        response = client.post(url, content=content, headers=headers)
+        assert response.status_code == 401, response.text
+        assert response.json()["code"] == "not_authenticated"
+
+
+def test_pim_not_enabled_is_answered_before_the_body(client) -> None:
+    org = make_org(pim=False)
+    response = client.post(
+        "/api/v1/pim/products",
+        content=b"{",
+        headers={**org.headers, "content-type": "application/json"},
+    )
+    assert response.status_code == 403, response.text
+    assert response.json()["code"] == "pim_not_enabled"
+
+
+def test_openapi_declares_bearer_tokens_on_authenticated_routes(client) -> None:
+    schema = client.get("/schema/openapi.json").json()
+    assert schema["components"]["securitySchemes"] == {
+        "bearerToken": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token from `pim token create`; it names the "
+            "organisation.",
+        }
+    }
+    paths = schema["paths"]
+    for path, method in (
+        ("/api/v1/pim/products", "get"),
+        ("/api/v1/pim/products/{sku}", "patch"),
+        ("/api/v1/pim/publish", "post"),
+        ("/api/v1/pim/channels", "post"),
+        ("/api/v1/pim/setup/enable", "post"),
+    ):
+        assert paths[path][method]["security"] == [{"bearerToken": []}], path
+    quote = paths["/api/v1/catalog/{org_slug}/quote"]["post"]
+    assert "security" not in quote
+    assert "security" not in schema
+    assert not [p for p in paths if p.startswith("/catalog")]
