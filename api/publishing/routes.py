@@ -9,11 +9,13 @@ from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from api.auth.principal import PUBLISH, Principal
+from api.auth.principal import PUBLISH, Principal, pim_enabled
 from api.database import tenant_session
 from api.errors import invalid
 from api.publishing import service
 from api.publishing.service import PublishResult
+
+MAX_SKUS = 10_000
 
 
 class ChannelsIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -31,6 +33,7 @@ class BulkPublishIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class PublishController(Controller):
     path = "/api/v1/pim"
+    guards = (pim_enabled,)
     tags: ClassVar[list[str]] = ["publishing"]
 
     @post("/products/{sku:str}/publish", sync_to_thread=True, status_code=200)
@@ -72,6 +75,15 @@ class PublishController(Controller):
                 "skus_or_all",
                 "Give either a list of SKUs or all: true.",
                 "exactly one of skus, all",
+            )
+        if data.skus is not None and len(data.skus) > MAX_SKUS:
+            raise invalid(
+                "$.skus",
+                "too_many_items",
+                f"{len(data.skus)} SKUs in one request; at most {MAX_SKUS} are "
+                'taken. Send them in batches, or publish every product with "all": '
+                "true.",
+                f"at most {MAX_SKUS} SKUs",
             )
         with tenant_session(pim.org_slug) as db:
             if data.unpublish:

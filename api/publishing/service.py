@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import msgspec
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import BigInteger, ColumnElement, Text, any_, delete, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session
 
 from api.catalog.models import Channel, Product
@@ -30,8 +31,20 @@ class PublishResult(msgspec.Struct):
     published: list[str] = []
     unpublished: list[str] = []
     unchanged: list[str] = []
+    not_published: list[str] = []  # asked to unpublish, but in none of the channels
     skipped: dict[str, str] = {}  # sku -> reason
     render_queued: bool = False
+
+
+def _any_of(values: Sequence[Any], item_type: Any) -> ColumnElement[Any]:
+    """``= ANY(array)`` with one array parameter rather than one parameter per
+    value: a bulk request may name more SKUs than a statement can carry."""
+    return any_(literal(list(values), ARRAY(item_type)))
+
+
+def _sku_in(skus: Sequence[str]) -> ColumnElement[bool]:
+    # No stored SKU holds a NUL, and PostgreSQL refuses to compare with one.
+    return Product.sku == _any_of([s for s in skus if "\x00" not in s], Text)
 
 
 def check_channels(db: Session, codes: Sequence[str]) -> list[Channel]:
@@ -91,7 +104,7 @@ def publish(
     channels = check_channels(db, channel_codes)
     query = select(Product).order_by(Product.id)
     if skus is not None:
-        query = query.where(Product.sku.in_(list(skus)))
+        query = query.where(_sku_in(skus))
     products = list(db.scalars(query))
     result = PublishResult(channels=[c.code for c in channels])
     if skus is not None:
@@ -164,32 +177,39 @@ def unpublish(
     strict: bool = True,
 ) -> PublishResult:
     """Remove products from channels; unknown SKUs fail, or are skipped when
-    not ``strict``."""
+    not ``strict``. A product no channel showed is listed in
+    ``not_published``, and a channel that loses nothing is not re-rendered."""
     channels = check_channels(db, channel_codes)
     result = PublishResult(channels=[c.code for c in channels])
     ids: dict[int, str] = {}
+    found: set[str] = set()
     if skus is not None:
-        ids = dict(
-            db.execute(
-                select(Product.id, Product.sku).where(Product.sku.in_(list(skus)))
-            ).all()
-        )
-        missing = [s for s in dict.fromkeys(skus) if s not in set(ids.values())]
+        query = select(Product.id, Product.sku).where(_sku_in(skus))
+        ids = dict(db.execute(query).all())
+        found = set(ids.values())
+        missing = [s for s in dict.fromkeys(skus) if s not in found]
         if missing and strict:
             raise ApiError(
                 404, "product_not_found", f"No product with SKU {missing[0]!r} exists."
             )
         for sku in missing:
             result.skipped[sku] = "product_not_found"
+    removed: set[str] = set()
     for channel in channels:
         statement = delete(ChannelView).where(ChannelView.channel_code == channel.code)
         if skus is not None:
-            statement = statement.where(ChannelView.product_id.in_(list(ids)))
-        removed = list(db.scalars(statement.returning(ChannelView.sku)))
-        result.unpublished.extend(removed)
-        if removed:
+            statement = statement.where(
+                ChannelView.product_id == _any_of(list(ids), BigInteger)
+            )
+        gone = list(db.scalars(statement.returning(ChannelView.sku)))
+        removed.update(gone)
+        if gone:
             queue_render(db, org, channel.code)
             result.render_queued = True
+    result.unpublished = sorted(removed)
+    result.not_published = [
+        s for s in dict.fromkeys(skus or ()) if s in found and s not in removed
+    ]
     return result
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.catalog import product, setup_catalog
@@ -215,3 +217,73 @@ def test_bulk_publish_all_and_disabled_products(client, shop, drain, build_dir):
     assert result["skipped"] == {"BULK-OFF": "product_disabled"}
     listed = client.get("/api/v1/pim/products/BULK-1", headers=shop.headers).json()
     assert "web" in listed["published"]
+
+
+def _queued_renders(slug: str) -> int:
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM procrastinate_jobs"
+            " WHERE status = 'todo' AND args->>'org' = %s",
+            (slug,),
+        ).fetchone()
+    return row[0]
+
+
+def test_unpublishing_what_was_never_published_changes_nothing(
+    client, shop, drain
+) -> None:
+    for sku in ("NEVER-1", "ONCE-1"):
+        client.post("/api/v1/pim/products", json=product(sku), headers=shop.headers)
+    drain()
+    single = _publish(client, shop, "NEVER-1", "unpublish")
+    assert single["unpublished"] == []
+    assert single["not_published"] == ["NEVER-1"]
+    assert single["render_queued"] is False
+    assert _queued_renders(shop.slug) == 0
+
+    _publish(client, shop, "ONCE-1")
+    drain()
+    bulk = client.post(
+        "/api/v1/pim/publish",
+        json={
+            "channels": ["web"],
+            "skus": ["ONCE-1", "NEVER-1", "NOPE"],
+            "unpublish": True,
+        },
+        headers=shop.headers,
+    ).json()
+    assert bulk["unpublished"] == ["ONCE-1"]
+    assert bulk["not_published"] == ["NEVER-1"]
+    assert bulk["skipped"] == {"NOPE": "product_not_found"}
+    assert bulk["render_queued"] is True
+    assert _queued_renders(shop.slug) == 1
+
+
+def test_bulk_publish_caps_the_sku_list(client, shop) -> None:
+    skus = [f"S-{i}" for i in range(70_000)]
+    for unpublish in (False, True):
+        response = client.post(
+            "/api/v1/pim/publish",
+            json={"channels": ["web"], "skus": skus, "unpublish": unpublish},
+            headers=shop.headers,
+        )
+        assert response.status_code == 422, response.text
+        error = response.json()["errors"][0]
+        assert error["path"] == "$.skus"
+        assert error["code"] == "too_many_items"
+        assert error["message"] == (
+            "70000 SKUs in one request; at most 10000 are taken. Send them in "
+            'batches, or publish every product with "all": true.'
+        )
+
+
+def test_bulk_publish_at_the_cap_skips_unknown_skus(client, shop) -> None:
+    client.post("/api/v1/pim/products", json=product("CAP-1"), headers=shop.headers)
+    skus = ["CAP-1"] + [f"GONE-{i}" for i in range(9_999)]
+    result = client.post(
+        "/api/v1/pim/publish",
+        json={"channels": ["web"], "skus": skus},
+        headers=shop.headers,
+    ).json()
+    assert result["published"] == ["CAP-1"]
+    assert len(result["skipped"]) == 9_999
