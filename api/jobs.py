@@ -78,7 +78,7 @@ def render_site(org: str, channel: str | None = None) -> Any:
         base_url=settings.public_base_url,
         channel=wanted,
         locales=locales,
-        quote_url=f"{settings.public_base_url}/api/v1/catalog/{org}/quote",
+        quote_url=str(site.get("quote_url") or f"/api/v1/catalog/{org}/quote"),
         theme=str(site.get("theme") or "default"),
         page_size=settings.page_size,
     )

@@ -47,6 +47,28 @@ _ENGLISH = {
     "choose_language": "Choose your language",
     "language": "Language",
     "breadcrumbs": "Breadcrumbs",
+    "quote_error_title": "Your request was not sent",
+    "quote_error_intro": "Please correct the following, then send it again.",
+    "quote_error_name": "Enter your name.",
+    "quote_error_email": "Enter an email address, like name@example.com.",
+    "quote_error_quantity": "Enter a whole number from 1 to {max}.",
+    "quote_error_total": "Together your quantities of {product} come to more "
+    "than {max}; ask for {max} at most.",
+    "quote_error_too_long": "Shorten this to {limit} characters at most.",
+    "quote_error_character": "This contains a character that cannot be sent; "
+    "please check it.",
+    "quote_error_unreadable": "We could not read what was sent here; "
+    "please type it again.",
+    "quote_error_product": "{product} is no longer available for quotes.",
+    "quote_error_no_product": "Choose a product to ask a quote for.",
+    "quote_error_too_many": "Ask for {items} products at most in one request.",
+    "quote_error_other": "Please check this.",
+    "quote_error_unreadable_body": "We could not read your request. "
+    "Please go back to the catalog and send it again.",
+    "quote_error_too_large": "Your request is too long. "
+    "Please shorten your message and send it again.",
+    "quote_back": "Back to the product",
+    "digit_group": ",",
 }
 
 _FRENCH = {
@@ -90,6 +112,29 @@ _FRENCH = {
     "choose_language": "Choisissez votre langue",
     "language": "Langue",
     "breadcrumbs": "Fil d'Ariane",
+    "quote_error_title": "Votre demande n'a pas été envoyée",
+    "quote_error_intro": "Veuillez corriger les points suivants, "
+    "puis renvoyer votre demande.",
+    "quote_error_name": "Indiquez votre nom.",
+    "quote_error_email": "Indiquez une adresse e-mail, par exemple nom@exemple.fr.",
+    "quote_error_quantity": "Indiquez un nombre entier de 1 à {max}.",
+    "quote_error_total": "Vos quantités de {product} dépassent {max} au total ; "
+    "demandez-en {max} au plus.",
+    "quote_error_too_long": "Raccourcissez ce texte à {limit} caractères au plus.",
+    "quote_error_character": "Ce champ contient un caractère qui ne peut pas "
+    "être envoyé ; vérifiez-le.",
+    "quote_error_unreadable": "Nous n'avons pas pu lire ce qui a été envoyé ici ; "
+    "saisissez-le à nouveau.",
+    "quote_error_product": "{product} n'est plus disponible sur devis.",
+    "quote_error_no_product": "Choisissez un produit pour votre demande de devis.",
+    "quote_error_too_many": "Demandez au plus {items} produits par demande.",
+    "quote_error_other": "Vérifiez ce point.",
+    "quote_error_unreadable_body": "Nous n'avons pas pu lire votre demande. "
+    "Revenez au catalogue et renvoyez-la.",
+    "quote_error_too_large": "Votre demande est trop longue. "
+    "Raccourcissez votre message et renvoyez-la.",
+    "quote_back": "Retour au produit",
+    "digit_group": "\u202f",
 }
 
 _TABLES = {"en": _ENGLISH, "fr": _FRENCH}

@@ -2,30 +2,59 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
-from urllib.parse import parse_qs
 
 import anyio
 import msgspec
 from litestar import MediaType, Request, Response, post
+from litestar.exceptions import ClientException
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath
 from litestar.response import Redirect
 
 from api.database import public_session, tenant_session
 from api.errors import ApiError, FieldError, InvalidInput, field_error
 from api.jobs import site_channel
-from api.quotes.service import QuoteIn, QuoteOut, create_lead, from_form
+from api.quotes.error_page import error_page_context
+from api.quotes.form import (
+    FORM_TYPES,
+    MULTIPART,
+    FormPost,
+    UnreadableForm,
+    from_multipart,
+    read_urlencoded,
+    to_quote,
+)
+from api.quotes.service import (
+    QuoteIn,
+    QuoteOut,
+    create_lead,
+    product_names,
+)
+from api.quotes.site_page import render_site_page
 from api.settings import get_settings
 from api.tenants.service import get_org
+from sitegen.model import SiteConfig
 from sitegen.urls import thanks_path
 
-FORM_TYPE = "application/x-www-form-urlencoded"
+ERROR_TEMPLATE = "quote_error.html"
+FALLBACK_LOCALE = "en_US"
 
 
 class _Site(msgspec.Struct):
+    name: str
+    theme: str
     channel: str
     locales: list[str]
+
+    @property
+    def default_locale(self) -> str:
+        return self.locales[0] if self.locales else FALLBACK_LOCALE
+
+
+def quote_path(org_slug: str) -> str:
+    """Where a catalog page posts quotes: the API serves it on the same origin."""
+    return f"/api/v1/catalog/{org_slug}/quote"
 
 
 def _site(org_slug: str) -> _Site:
@@ -36,30 +65,26 @@ def _site(org_slug: str) -> _Site:
                 404, "organization_not_found", f"No catalog {org_slug!r} exists."
             )
         channel = site_channel(org.settings)
+        name = org.name
+        theme = str((org.settings.get("site") or {}).get("theme") or "default")
     from api.catalog.models import Channel
 
     with tenant_session(org_slug) as db:
         row = db.get(Channel, channel)
         locales = list(row.locales) if row else []
-    return _Site(channel=channel, locales=locales)
+    return _Site(name=name, theme=theme, channel=channel, locales=locales)
 
 
-def _decode(raw: bytes, content_type: str) -> QuoteIn:
+def _decode_json(raw: bytes, content_type: str) -> QuoteIn:
+    if content_type != "application/json":
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "Send the quote as application/json or as a form post "
+            f"({' or '.join(sorted(FORM_TYPES))}).",
+        )
     try:
-        if content_type == FORM_TYPE:
-            fields = parse_qs(
-                raw.decode("utf-8"), keep_blank_values=True, errors="strict"
-            )
-            return msgspec.convert(from_form(fields), QuoteIn)
-        if content_type != "application/json":
-            raise ApiError(
-                415,
-                "unsupported_media_type",
-                "Send the quote as application/json or as a form post.",
-            )
         return msgspec.json.decode(raw, type=QuoteIn)
-    except UnicodeDecodeError as exc:
-        raise ApiError(400, "malformed_body", "The body is not UTF-8 text.") from exc
     except msgspec.ValidationError as exc:
         raise InvalidInput([field_error(str(exc))]) from exc
     except msgspec.DecodeError as exc:
@@ -68,17 +93,121 @@ def _decode(raw: bytes, content_type: str) -> QuoteIn:
         ) from exc
 
 
-def _error_page(errors: list[FieldError], status: int) -> Response[str]:
-    items = "".join(f"<li>{escape(e.message)}</li>" for e in errors)
-    html = (
-        "<!doctype html><html lang=en><meta charset=utf-8>"
-        "<title>Quote request not sent</title>"
-        "<h1>Your quote request was not sent</h1>"
-        f"<ul>{items}</ul>"
-        "<p><a href='javascript:history.back()'>Go back</a> and correct the form.</p>"
-        "</html>"
+async def _store(
+    org_slug: str, site: _Site, body: QuoteIn, reported: list[FieldError]
+) -> None:
+    def store() -> None:
+        with tenant_session(org_slug) as db:
+            # A filled honeypot is checked like any request, then dropped,
+            # and answered exactly as a stored one: a bot learns nothing.
+            create_lead(
+                db,
+                body,
+                site.channel,
+                site.locales,
+                store=not body.website,
+                reported=reported,
+            )
+
+    await anyio.to_thread.run_sync(store)
+
+
+async def _json_quote(
+    request: Request[Any, Any, Any], org_slug: str, site: _Site
+) -> Response[Any]:
+    body = _decode_json(await request.body(), request.content_type[0])
+    await _store(org_slug, site, body, [])
+    return Response(QuoteOut(status="received"), status_code=201)
+
+
+async def _read_form(request: Request[Any, Any, Any]) -> FormPost:
+    raw = await request.body()
+    if request.content_type[0] != MULTIPART:
+        return read_urlencoded(raw)
+    try:
+        form = await request.form()
+    except (ClientException, UnicodeDecodeError, LookupError) as exc:
+        # Litestar decodes every part at once, so one part that is not text
+        # in its declared charset makes the whole body unreadable.
+        raise UnreadableForm(str(exc)) from exc
+    return from_multipart(list(form.multi_items()))
+
+
+def _error_page(
+    org_slug: str,
+    site: _Site,
+    *,
+    status: int,
+    locale: str,
+    post: FormPost | None = None,
+    errors: list[FieldError] | None = None,
+    names: dict[str, str] | None = None,
+    problem: str | None = None,
+) -> Response[str]:
+    config = SiteConfig(
+        org_slug=org_slug,
+        org_name=site.name,
+        base_url=get_settings().public_base_url,
+        channel=site.channel,
+        locales=site.locales or [FALLBACK_LOCALE],
+        quote_url=quote_path(org_slug),
+        theme=site.theme,
     )
-    return Response(html, status_code=status, media_type=MediaType.HTML)
+    data = error_page_context(
+        org=org_slug,
+        locale=locale,
+        action=config.quote_url,
+        post=post,
+        errors=errors or [],
+        names=names or {},
+        problem=problem,
+    )
+    return Response(
+        render_site_page(config, ERROR_TEMPLATE, data),
+        status_code=status,
+        media_type=MediaType.HTML,
+        # The page repeats what the shopper typed: keep it out of caches.
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def _form_quote(
+    request: Request[Any, Any, Any], org_slug: str, site: _Site
+) -> Response[Any]:
+    """A form post: 303 to the thank-you page, or the form again with errors."""
+    locale = site.default_locale
+    try:
+        post = await _read_form(request)
+    except RequestEntityTooLarge:
+        problem = "quote_error_too_large"
+        return _error_page(org_slug, site, status=413, locale=locale, problem=problem)
+    except UnreadableForm:
+        problem = "quote_error_unreadable_body"
+        return _error_page(org_slug, site, status=400, locale=locale, problem=problem)
+    body, reported = to_quote(post)
+    known = body.locale in site.locales
+    locale = body.locale if known and body.locale else locale
+    body = msgspec.structs.replace(body, locale=locale if known else None)
+    try:
+        await _store(org_slug, site, body, reported)
+    except InvalidInput as exc:
+
+        def names() -> dict[str, str]:
+            with tenant_session(org_slug) as db:
+                skus = [item.sku for item in body.items]
+                return product_names(db, site.channel, skus, locale)
+
+        unreadable = any(e.code == "invalid_encoding" for e in exc.errors)
+        return _error_page(
+            org_slug,
+            site,
+            status=400 if unreadable else 422,
+            locale=locale,
+            post=post,
+            errors=exc.errors,
+            names=await anyio.to_thread.run_sync(names),
+        )
+    return Redirect(thanks_path(org_slug, locale), status_code=303)
 
 
 @post(
@@ -92,32 +221,13 @@ async def quote(
 ) -> Response[Any]:
     """Turn a shopper's quote request into a lead of the organisation.
 
-    JSON bodies answer 201 with the lead id; form posts answer 303 to the
-    catalog's thank-you page. Every item must be a published product.
+    JSON bodies answer 201, or an error in the usual JSON shape. Form posts
+    (urlencoded or multipart) answer 303 to the catalog's thank-you page, or
+    an HTML page in the shopper's language that shows the form again with
+    what needs correcting (422; 400 when a field is not UTF-8 text). Every
+    item must be a published product.
     """
     site = await anyio.to_thread.run_sync(_site, org_slug)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip()
-    is_form = content_type.lower() == FORM_TYPE
-    raw = await request.body()
-    try:
-        body = _decode(raw, content_type.lower())
-        if is_form and body.locale not in site.locales:
-            body = msgspec.structs.replace(body, locale=None)
-
-        def store() -> None:
-            with tenant_session(org_slug) as db:
-                # A filled honeypot is checked like any request, then dropped,
-                # and answered exactly as a stored one: a bot learns nothing.
-                create_lead(
-                    db, body, site.channel, site.locales, store=not body.website
-                )
-
-        await anyio.to_thread.run_sync(store)
-    except InvalidInput as exc:
-        if is_form:
-            return _error_page(exc.errors, 422)
-        raise
-    if is_form:
-        locale = body.locale or (site.locales[0] if site.locales else "en_US")
-        return Redirect(thanks_path(org_slug, locale), status_code=303)
-    return Response(QuoteOut(status="received"), status_code=201)
+    if request.content_type[0] in FORM_TYPES:
+        return await _form_quote(request, org_slug, site)
+    return await _json_quote(request, org_slug, site)

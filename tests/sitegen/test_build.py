@@ -276,6 +276,7 @@ def test_product_page_has_a_quote_form_that_needs_no_script(tmp_path: Path) -> N
     assert set(fields) == {
         "sku",
         "locale",
+        "page",
         "name",
         "email",
         "company",
