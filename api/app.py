@@ -19,7 +19,7 @@ from api.auth.principal import authenticated, current_principal, pim_principal
 from api.catalog.routes import ProductController, StructureController
 from api.errors import ApiError, exception_handlers
 from api.publishing.routes import PublishController
-from api.quotes.routes import quote
+from api.quotes.routes import LeadController, quote
 from api.request_body import JSONRequest, json_body, query_text
 from api.site.routes import site_file, site_root
 from api.tenants.routes import enable
@@ -42,6 +42,7 @@ def authenticated_api() -> Router:
             StructureController,
             ProductController,
             PublishController,
+            LeadController,
         ],
         guards=[authenticated, query_text, json_body],
         request_class=JSONRequest,

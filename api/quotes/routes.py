@@ -1,20 +1,24 @@
-"""The public quote endpoint that catalog pages post to."""
+"""The public quote endpoint that catalog pages post to, and the leads API."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import anyio
 import msgspec
-from litestar import MediaType, Request, Response, post
+from litestar import Controller, MediaType, Request, Response, get, patch, post
+from litestar.di import NamedDependency
 from litestar.exceptions import ClientException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect
 
+from api.auth.principal import READ, WRITE, Principal, pim_enabled
 from api.database import public_session, tenant_session
 from api.errors import ApiError, FieldError, InvalidInput, field_error
 from api.jobs import site_channel
+from api.quotes import leads
 from api.quotes.error_page import error_page_context
 from api.quotes.form import (
     FORM_TYPES,
@@ -231,3 +235,52 @@ async def quote(
     if request.content_type[0] in FORM_TYPES:
         return await _form_quote(request, org_slug, site)
     return await _json_quote(request, org_slug, site)
+
+
+class LeadController(Controller):
+    """Quote requests as leads, for the organisation's sales team."""
+
+    path = "/api/v1/leads"
+    guards = [pim_enabled]  # leads live in the schema that enabling PIM creates
+    tags = ["leads"]
+
+    @get("/", sync_to_thread=True)
+    def list_leads(
+        self,
+        pim: NamedDependency[Principal],
+        request: Request[Any, Any, Any],
+        status: Annotated[
+            str | None, QueryParameter(description=leads.ONE_OF_STATUSES)
+        ] = None,
+        limit: Annotated[int, QueryParameter(description="at most 100")] = 20,
+        cursor: FromQuery[str | None] = None,
+    ) -> leads.LeadPage:
+        """Leads, newest first; follow ``next_cursor`` for older ones."""
+        pim.require(READ)
+        with tenant_session(pim.org_slug) as db:
+            page = leads.list_leads(db, status=status, limit=limit, cursor=cursor)
+        if page.next_cursor:
+            query = {"status": status, "limit": limit, "cursor": page.next_cursor}
+            params = {key: value for key, value in query.items() if value is not None}
+            page.links = leads.LeadLinks(next=f"{request.url.path}?{urlencode(params)}")
+        return page
+
+    @get("/{lead_id:int}", sync_to_thread=True)
+    def get_lead(
+        self, pim: NamedDependency[Principal], lead_id: FromPath[int]
+    ) -> leads.LeadOut:
+        pim.require(READ)
+        with tenant_session(pim.org_slug) as db:
+            return leads.lead_out(leads.get_lead(db, lead_id))
+
+    @patch("/{lead_id:int}", sync_to_thread=True)
+    def patch_lead(
+        self,
+        pim: NamedDependency[Principal],
+        lead_id: FromPath[int],
+        data: JSONBody[leads.LeadPatch],
+    ) -> leads.LeadOut:
+        """Move a lead along: ``{"status": "contacted"}``."""
+        pim.require(WRITE)
+        with tenant_session(pim.org_slug) as db:
+            return leads.lead_out(leads.set_status(db, lead_id, data))

@@ -1,0 +1,146 @@
+"""Leads as the sales team reads and works them."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.errors import invalid, not_found
+from api.quotes.models import Lead
+
+STATUSES = ("new", "contacted", "qualified", "won", "lost")
+MAX_LIMIT = 100
+_LARGEST_ID = 2**63 - 1
+ONE_OF_STATUSES = f"one of {', '.join(STATUSES)}"
+
+
+class LeadItem(msgspec.Struct):
+    sku: str
+    quantity: int
+
+
+class LeadOut(msgspec.Struct):
+    id: int
+    status: str
+    source: str
+    name: str
+    email: str
+    company: str | None
+    message: str | None
+    items: list[LeadItem]
+    locale: str | None
+    created_at: datetime
+
+
+class LeadLinks(msgspec.Struct, omit_defaults=True):
+    next: str | None = None
+
+
+class LeadPage(msgspec.Struct):
+    items: list[LeadOut]
+    next_cursor: str | None
+    links: LeadLinks = msgspec.field(default_factory=LeadLinks, name="_links")
+
+
+class LeadPatch(msgspec.Struct, forbid_unknown_fields=True):
+    status: str
+
+
+def lead_out(lead: Lead) -> LeadOut:
+    return LeadOut(
+        id=lead.id,
+        status=lead.status,
+        source=lead.source,
+        name=lead.name,
+        email=lead.email,
+        company=lead.company,
+        message=lead.message,
+        items=msgspec.convert(lead.items, list[LeadItem]),
+        locale=lead.locale,
+        created_at=lead.created_at,
+    )
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"l:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The id a page ended at; 422 for anything this API did not hand out."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = raw.partition(":")
+        if kind != "l" or not value.isascii() or not value.isdigit():
+            raise ValueError(raw)
+        position = int(value)
+        if position > _LARGEST_ID:
+            raise ValueError(raw)
+        return position
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise invalid(
+            "query.cursor",
+            "invalid_cursor",
+            "The cursor is not one this API returned.",
+            "the next_cursor of a previous page",
+        ) from None
+
+
+def check_status(path: str, status: str) -> str:
+    if status not in STATUSES:
+        raise invalid(
+            path,
+            "invalid_status",
+            f"Status {status[:40]!r} is not a lead status; use {ONE_OF_STATUSES}.",
+            ONE_OF_STATUSES,
+        )
+    return status
+
+
+def list_leads(
+    db: Session, *, status: str | None, limit: int, cursor: str | None
+) -> LeadPage:
+    """Leads newest first, ``limit`` at a time, from where ``cursor`` ended."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise invalid(
+            "query.limit",
+            "invalid_limit",
+            f"limit {limit} is out of range.",
+            f"1 to {MAX_LIMIT}",
+        )
+    # Ids grow with every insert, so the newest lead has the largest id.
+    query = select(Lead).order_by(Lead.id.desc()).limit(limit + 1)
+    if status is not None:
+        query = query.where(Lead.status == check_status("query.status", status))
+    if cursor:
+        query = query.where(Lead.id < decode_cursor(cursor))
+    rows = list(db.scalars(query))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return LeadPage(
+        items=[lead_out(row) for row in rows],
+        next_cursor=encode_cursor(rows[-1].id) if more else None,
+    )
+
+
+def get_lead(db: Session, lead_id: int, *, lock: bool = False) -> Lead:
+    """The lead, or 404 as for any id this organisation does not have."""
+    lead = None
+    if 1 <= lead_id <= _LARGEST_ID:
+        query = select(Lead).where(Lead.id == lead_id)
+        lead = db.scalar(query.with_for_update() if lock else query)
+    if lead is None:
+        raise not_found("lead", str(lead_id))
+    return lead
+
+
+def set_status(db: Session, lead_id: int, patch: LeadPatch) -> Lead:
+    status = check_status("$.status", patch.status)
+    lead = get_lead(db, lead_id, lock=True)
+    lead.status = status
+    db.flush()
+    return lead
