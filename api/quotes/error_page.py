@@ -8,6 +8,7 @@ the site's templates is :mod:`api.quotes.site_page`'s job.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from api.errors import FieldError
@@ -58,19 +59,29 @@ def _number(value: int, text: dict[str, str]) -> str:
     return f"{value:,}".replace(",", text["digit_group"])
 
 
-def _target(error: FieldError) -> tuple[tuple[int, int], str | None]:
-    """Where an error belongs: its place in the form and the field's id.
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where an error shows: its rank in the form, its item, its field's id."""
 
-    The form reads name, email, company, the items, then the message; an
-    error of the request as a whole comes last and belongs to no field.
-    """
+    rank: tuple[int, int]
+    item: int | None = None
+    field_id: str | None = None  # None: the request as a whole
+
+
+# The form reads name, email, company, the items, then the message; errors
+# of the request as a whole come last.
+_RANK = {"name": 0, "email": 1, "company": 2, "items": 3, "message": 4}
+_WHOLE_REQUEST = _Place((5, 0))
+
+
+def _place(error: FieldError) -> _Place:
     if field := _FIELD.match(error.path):
         key = field.group(1)
-        return ((4 if key == "message" else TEXT_FIELDS.index(key)), 0), f"quote-{key}"
+        return _Place((_RANK[key], 0), field_id=f"quote-{key}")
     if item := _ITEM.match(error.path):
         index = int(item.group(1))
-        return (3, index), line_id(index)
-    return (5, 0), None
+        return _Place((_RANK["items"], index), index, line_id(index))
+    return _WHOLE_REQUEST
 
 
 def shopper_message(
@@ -142,19 +153,19 @@ def error_page_context(
     page = product_page(org, post.one("page")) if post else None
     skus = post.fields.get("sku", []) if post else []
     by_field: dict[str, str] = {}
-    summary: list[tuple[tuple[int, int], dict[str, str | None]]] = []
+    summary: list[tuple[_Place, dict[str, str | None]]] = []
     for error in errors:
-        order, target = _target(error)
-        index = order[1] if order[0] == 3 else -1
-        sku = skus[index] if 0 <= index < len(skus) else None
-        product = (names.get(sku) or sku) if sku is not None else None
-        message = shopper_message(error, text, product)
-        if target is not None:
-            if target in by_field:
+        place = _place(error)
+        sku = None
+        if place.item is not None and place.item < len(skus):
+            sku = skus[place.item]
+        message = shopper_message(error, text, names.get(sku or "") or sku)
+        if place.field_id is not None:
+            if place.field_id in by_field:
                 continue  # one message per field: the first says enough
-            by_field[target] = message
-        summary.append((order, {"target": target, "message": message}))
-    summary.sort(key=lambda entry: entry[0])
+            by_field[place.field_id] = message
+        summary.append((place, {"target": place.field_id, "message": message}))
+    summary.sort(key=lambda entry: entry[0].rank)
     values = {
         key: (post.one(key) or "").replace("\x00", "") if post else ""
         for key in TEXT_FIELDS
