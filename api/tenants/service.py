@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
@@ -26,7 +27,13 @@ def get_org(db: Session, slug: str) -> Organization | None:
     return db.scalar(select(Organization).where(Organization.slug == slug))
 
 
-def ensure_org(db: Session, slug: str, name: str | None = None) -> Organization:
+def default_org_name(slug: str) -> str:
+    """A readable name for an organisation created without one: ``acme-shop``
+    becomes ``Acme Shop``."""
+    return " ".join(word.capitalize() for word in slug.split("-"))
+
+
+def check_slug(slug: str) -> None:
     if not is_valid_slug(slug):
         raise invalid(
             "$.slug",
@@ -34,20 +41,63 @@ def ensure_org(db: Session, slug: str, name: str | None = None) -> Organization:
             f"Organisation slug {slug!r} is not valid.",
             "lowercase letters, digits and inner hyphens, at most 48 characters",
         )
+
+
+def ensure_org(db: Session, slug: str, name: str | None = None) -> Organization:
+    """The organisation ``slug``, created when missing; ``name`` names a new one."""
+    return create_org(db, slug, name, same_name=False)[0]
+
+
+def create_org(
+    db: Session, slug: str, name: str | None = None, *, same_name: bool = True
+) -> tuple[Organization, bool]:
+    """Create organisation ``slug``; also returns whether it was created.
+
+    An existing organisation is returned unchanged. With ``same_name``, asking
+    for an existing slug under another name is refused (409
+    ``organization_exists``): a slug never silently stands for two
+    organisations.
+    """
+    check_slug(slug)
+    name = (name or "").strip() or None
     org = get_org(db, slug)
     if org is None:
-        org = Organization(slug=slug, name=name or slug, settings={"modules": {}})
+        org = Organization(
+            slug=slug, name=name or default_org_name(slug), settings={"modules": {}}
+        )
         db.add(org)
         db.flush()
-    return org
+        return org, True
+    if same_name and name is not None and name != org.name:
+        raise ApiError(
+            409,
+            "organization_exists",
+            f"Organisation {slug!r} already exists, named {org.name!r}, not {name!r}.",
+        )
+    return org, False
+
+
+def normalized_email(email: str) -> str:
+    """``email`` checked for shape (no delivery check) and lowercased.
+
+    Raises 422 ``invalid_email`` at ``$.email`` saying what is wrong with it.
+    """
+    try:
+        checked = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise invalid(
+            "$.email",
+            "invalid_email",
+            f"{email!r} is not an email address: {exc}",
+            "an address such as name@example.com",
+        ) from exc
+    return checked.normalized.lower()
 
 
 def ensure_user(
     db: Session, email: str, password: str | None = None, name: str = ""
 ) -> User:
-    email = email.strip().lower()
-    if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise invalid("$.email", "invalid_email", f"{email!r} is not an email address.")
+    email = normalized_email(email)
     user = db.scalar(select(User).where(User.email == email))
     if user is None:
         user = User(
