@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
@@ -20,7 +21,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.catalog.models import Product
-from api.catalog.products import create_product, patch_product
+from api.catalog.products import (
+    create_product,
+    get_product,
+    patch_product,
+    product_out,
+)
 from api.catalog.schemas import (
     AttributeGroupIn,
     AttributeIn,
@@ -28,6 +34,7 @@ from api.catalog.schemas import (
     ChannelIn,
     FamilyIn,
     ProductIn,
+    ProductOut,
     ProductPatch,
 )
 from api.catalog.structure import (
@@ -44,6 +51,8 @@ from api.database import tenant_session
 from api.errors import InvalidInput, invalid
 
 log = logging.getLogger(__name__)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class OrganizationIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -80,10 +89,11 @@ def load_catalog(org_slug: str, data: dict[str, Any]) -> dict[str, int]:
     with tenant_session(org_slug) as db:
         counts = _apply(db, catalog)
     log.info(
-        "Loaded catalog into %s: %d products (%d new) in %.2f s",
+        "Loaded catalog into %s: %d products (%d new, %d changed) in %.2f s",
         org_slug,
         counts["products"],
         counts["products_created"],
+        counts["products_updated"],
         time.perf_counter() - started,
     )
     return counts
@@ -137,7 +147,7 @@ def _apply(db: Session, catalog: CatalogFile) -> dict[str, int]:
     for index, family in enumerate(catalog.families):
         with _at(f"$.families[{index}]"):
             upsert_family(db, family)
-    created, updated = _load_products(db, catalog.products)
+    created, updated, unchanged = _load_products(db, catalog.products)
     return {
         "locales": len(catalog.locales),
         "currencies": len(catalog.currencies),
@@ -147,9 +157,10 @@ def _apply(db: Session, catalog: CatalogFile) -> dict[str, int]:
         "attributes": len(catalog.attributes),
         "options": sum(len(a.options) for a in catalog.attributes),
         "families": len(catalog.families),
-        "products": created + updated,
+        "products": created + updated + unchanged,
         "products_created": created,
         "products_updated": updated,
+        "products_unchanged": unchanged,
     }
 
 
@@ -184,19 +195,41 @@ def _parents_first(
     return sorted(enumerate(categories), key=lambda item: depth(item[1].code))
 
 
-def _load_products(db: Session, products: list[ProductIn]) -> tuple[int, int]:
+def _load_products(db: Session, products: list[ProductIn]) -> tuple[int, int, int]:
+    """Create or patch each product; how many were created, updated, unchanged."""
     rules = CatalogRules.load(db)
     skus = [p.sku for p in products]
     existing = set(db.scalars(select(Product.sku).where(Product.sku.in_(skus))))
+    updated = 0
     for index, product in enumerate(products):
         with _at(f"$.products[{index}]"):
-            if product.sku in existing:
-                patch_product(db, product.sku, _as_patch(product), rules)
-                log.debug("updated %s", product.sku)
-            else:
+            if product.sku not in existing:
                 create_product(db, product, rules)
                 log.debug("created %s", product.sku)
-    return len(products) - len(existing), len(existing)
+            elif _patch_if_changed(db, product, rules):
+                updated += 1
+                log.debug("updated %s", product.sku)
+    created = len(products) - len(existing)
+    return created, updated, len(existing) - updated
+
+
+def _patch_if_changed(db: Session, product: ProductIn, rules: CatalogRules) -> bool:
+    """Patch an existing product; undo the patch when it changed nothing, so
+    that the product does not look edited (its ``updated`` time stays)."""
+    before = _comparable(db, get_product(db, product.sku))
+    savepoint = db.begin_nested()
+    after = _comparable(db, patch_product(db, product.sku, _as_patch(product), rules))
+    if after == before:
+        savepoint.rollback()
+        return False
+    savepoint.commit()
+    return True
+
+
+def _comparable(db: Session, product: Product) -> ProductOut:
+    """What a client sees of the product, its timestamps left out."""
+    out = product_out(db, product)
+    return msgspec.structs.replace(out, created=_EPOCH, updated=_EPOCH)
 
 
 def _as_patch(product: ProductIn) -> ProductPatch:
