@@ -14,7 +14,6 @@ opening them, so it can be tested without a database.
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 import time
@@ -59,6 +58,8 @@ from api.catalog.structure import (
 from api.catalog.values import CatalogRules, Value, check_values
 from api.database import public_session, tenant_session
 from api.errors import FieldError, InvalidInput
+from api.imports.csv_rows import CsvRow, read_csv, reason
+from api.imports.inheritance import inherit, inheritable, stored_values
 from api.tenants.service import enable_pim, ensure_org, get_org, set_org_settings
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ ATTRIBUTE_TYPES = {
 }
 ASSOCIATION_TARGETS = frozenset({"products", "product_models", "groups"})
 MODELS_NOTE = (
-    "product models imported as plain products; variant axes are not modelled yet"
+    "product models imported as plain products, and each variant given the "
+    "values of its models; variant axes are not modelled yet"
 )
 MAX_REASONS = 5
 BATCH_SIZE = 200
@@ -118,23 +120,6 @@ class ImportReport(msgspec.Struct):
 # Reading the export
 
 
-@dataclass(frozen=True)
-class CsvRow:
-    """One record: its 1-based data row, the physical line it starts on."""
-
-    number: int
-    line: int
-    cells: dict[str, str]
-    problem: str | None = None
-
-    @property
-    def where(self) -> str:
-        return f"row {self.number} (line {self.line})"
-
-    def get(self, column: str) -> str:
-        return self.cells.get(column, "").strip()
-
-
 class RowProblem(Exception):
     """A cell that cannot be read as what its column stands for."""
 
@@ -142,32 +127,6 @@ class RowProblem(Exception):
         super().__init__(message)
         self.column = column
         self.message = message
-
-
-def reason(row: CsvRow, column: str | None, message: str) -> str:
-    if column is None:
-        return f"{row.where}: {message}"
-    return f"{row.where}, column {column!r}: {message}"
-
-
-def read_csv(path: Path) -> tuple[list[str], list[CsvRow]]:
-    """The header and the records of one export file."""
-    rows: list[CsvRow] = []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=";")
-        header = [name.strip() for name in next(reader, [])]
-        start = reader.line_num + 1
-        for record in reader:
-            if record:
-                problem = None
-                if len(record) != len(header):
-                    problem = (
-                        f"has {len(record)} fields where the header has {len(header)}"
-                    )
-                cells = dict(zip(header, record))
-                rows.append(CsvRow(len(rows) + 1, start, cells, problem))
-            start = reader.line_num + 1
-    return header, rows
 
 
 def split_list(cell: str) -> list[str]:
@@ -598,7 +557,8 @@ def import_akeneo(
 ) -> ImportReport:
     """Import an Akeneo CSV export folder into organisation ``org_slug``.
 
-    The organisation is created and its PIM module enabled when needed.
+    The organisation is created when needed (named ``org_name``, or after its
+    slug) and its PIM module enabled.
     Importing the same folder again updates what the first run wrote: products
     are matched by SKU and their values merged.
     """
@@ -635,6 +595,8 @@ class _AkeneoImport:
         self.channel_codes: list[str] = []
         self.variant_families: dict[str, str] = {}
         self.models: dict[str, str] = {}
+        # Values a child takes from its parent, by the parent's lowercased code.
+        self.inherited: dict[str, list[Value]] = {}
 
     def all(self) -> None:
         channels = self._read("channels.csv", report=False)
@@ -670,11 +632,7 @@ class _AkeneoImport:
                 self.report.notes.append(f"{name} is missing; nothing taken from it")
             return None
         file = FileReport(name)
-        try:
-            header, rows = read_csv(path)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            file.notes.append(f"could not be read: {exc}")
-            rows, header = [], []
+        header, rows = read_csv(path)
         if report:
             self.handled.add(name)
             self.report.files.append(file)
@@ -913,6 +871,8 @@ class _AkeneoImport:
             taken = _unique_values(db, rules)
             parents = {row.get("parent") for row in rows if row.get("parent")}
             known = _existing_skus(db, parents)
+            for code, values in stored_values(db, known.values()).items():
+                self.inherited.setdefault(code, values)
         types = {code: a.type for code, a in rules.attributes.items()}
         variant_families = self.variant_families if models else None
         identifier, _, fields = product_fields(types, variant_families)
@@ -941,7 +901,13 @@ class _AkeneoImport:
             # Sub-models name a root model as parent: place the roots first.
             records.sort(key=lambda record: record.parent is not None)
         check = _ProductCheck(
-            rules, taken, identifier, self.models, known, is_model=models
+            rules,
+            taken,
+            identifier,
+            self.models,
+            known,
+            self.inherited,
+            is_model=models,
         )
         batch: list[Accepted] = []
         for done, record in enumerate(records, start=1):
@@ -976,6 +942,7 @@ class _AkeneoImport:
             for accepted in batch:
                 file.reject(reason(accepted.row, None, message))
                 self.models.pop(accepted.sku.lower(), None)
+                self.inherited.pop(accepted.sku.lower(), None)
         else:
             file.imported += len(batch)
 
@@ -1048,6 +1015,7 @@ class _ProductCheck:
         identifier: str,
         models: dict[str, str],
         existing: dict[str, str],
+        inherited: dict[str, list[Value]],
         *,
         is_model: bool,
     ) -> None:
@@ -1056,12 +1024,16 @@ class _ProductCheck:
         self.identifier = identifier
         self.models = models
         self.existing = existing
+        self.inherited = inherited
         self.is_model = is_model
         self.unique = {code for code, a in rules.attributes.items() if a.unique}
         self.seen: dict[str, int] = {}
 
     def __call__(self, record: ProductRecord) -> Accepted | str:
         row = record.row
+        if row.problem:
+            # A record that was not read whole: what else is wrong is noise.
+            return reason(row, None, f"The record {row.problem}.")
         problems = list(record.problems)
         family_column = "family_variant" if self.is_model else "family"
         fields = {"$.sku": self.identifier, "$.family": family_column}
@@ -1132,8 +1104,12 @@ class _ProductCheck:
         self.seen[key] = row.number
         for claim in claims:
             self.taken[claim] = record.sku
+        if parent is not None:
+            keep = inheritable(record.family, self.rules.family_attributes, self.unique)
+            values = inherit(values, self.inherited.get(parent.lower(), ()), keep)
         if self.is_model:
             self.models[key] = record.sku
+            self.inherited[key] = values
         return Accepted(
             row=row,
             sku=record.sku,
