@@ -165,7 +165,11 @@ class ViewBuilder:
         for locale in channel.locales:
             name = self._text(values.get(label_code, locale)) if label_code else ""
             if not name:
-                name = self._text(values.get(label_code, default_locale)) or product.sku
+                name = (
+                    self._text(values.get(label_code, default_locale))
+                    or self._text(values.get("name", locale))
+                    or product.sku
+                )
             description = values.get(description_code, locale) or ""
             html = render_markdown(str(description)) if description else ""
             summary_source = values.get(summary_code, locale) if summary_code else None
