@@ -189,7 +189,7 @@ def channel_categories(db: Session, channel: Channel) -> list[CategoryView]:
     else:
         start = children.get(root, [])
     found: list[CategoryView] = []
-    stack = [(row, None) for row in start]
+    stack: list[tuple[Category, str | None]] = [(row, None) for row in start]
     while stack:
         row, parent = stack.pop()
         found.append(

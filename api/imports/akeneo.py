@@ -1043,8 +1043,8 @@ class _ProductCheck:
             family=record.family,
             categories=record.categories,
         ):
-            column = fields.get(error.path, error.path.split("[")[0].lstrip("$."))
-            problems.append((column, error.message))
+            field = fields.get(error.path, error.path.split("[")[0].lstrip("$."))
+            problems.append((field, error.message))
         key = record.sku.lower()
         if key in self.seen:
             problems.append(
@@ -1150,7 +1150,7 @@ def _write_products(db: Session, batch: list[Accepted], rules: CatalogRules) -> 
             for accepted in batch
         ]
     )
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=["sku"],
         set_={
             "family_code": statement.excluded.family_code,
@@ -1159,7 +1159,7 @@ def _write_products(db: Session, batch: list[Accepted], rules: CatalogRules) -> 
             "updated_at": func.now(),
         },
     ).returning(Product.id, Product.sku)
-    ids = {sku: product_id for product_id, sku in db.execute(statement)}
+    ids = {sku: product_id for product_id, sku in db.execute(upsert)}
     product_ids = list(ids.values())
     db.execute(
         delete(ProductCategory).where(ProductCategory.product_id.in_(product_ids))
