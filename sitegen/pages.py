@@ -17,7 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sitegen import urls
-from sitegen.model import CategoryView, ProductView, SiteConfig
+from sitegen.formatting import format_price
+from sitegen.model import CategoryView, Price, ProductView, SiteConfig
 from sitegen.ui_text import language_label, ui_text
 
 META_DESCRIPTION_LENGTH = 160
@@ -257,12 +258,21 @@ class SitePlan:
             }
         )
 
+    @staticmethod
+    def _price(price: Price, locale: str) -> dict[str, str]:
+        """A price as markup shows it (``text``) and as machines read it."""
+        return {
+            "amount": price.amount,
+            "currency": price.currency,
+            "text": format_price(price.amount, price.currency, locale),
+        }
+
     def _card(self, view: ProductView, locale: str) -> dict[str, Any]:
         return {
             "name": view.locales[locale].name,
             "url": self.product_paths[view.product_id, locale],
             "image": public_url(self.config.base_url, view.image),
-            "price": view.prices[0] if view.prices else None,
+            "price": self._price(view.prices[0], locale) if view.prices else None,
         }
 
     def _crumbs(self, locale: str, code: str | None) -> list[dict[str, str]]:
@@ -381,7 +391,7 @@ class SitePlan:
         data.update(
             item=item,
             sku=view.sku,
-            prices=view.prices,
+            prices=[self._price(price, locale) for price in view.prices],
             image_url=image,
             gtin=view.gtin,
             brand=view.brand,

@@ -30,6 +30,7 @@ from api.catalog.models import (
     ProductCategory,
 )
 from api.catalog.values import CatalogRules
+from sitegen.formatting import format_number
 from sitegen.model import AttributeLine, LocalizedProduct, Price, ProductView
 
 SUMMARY_LENGTH = 300
@@ -258,9 +259,12 @@ class ViewBuilder:
             return self._option(code, str(value), locale)
         if kind == "multiselect":
             return ", ".join(self._option(code, str(v), locale) for v in value)
+        if kind == "number":
+            return format_number(str(value), locale)
         if kind == "metric" and isinstance(value, dict):
             unit = str(value.get("unit", "")).lower().replace("_", " ")
-            return f"{value.get('amount', '')} {unit}".strip()
+            amount = format_number(str(value.get("amount", "")), locale)
+            return f"{amount} {unit}".strip()
         if isinstance(value, list | dict):
             return ""
         return str(value)
