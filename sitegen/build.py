@@ -198,18 +198,19 @@ def build_site(
     env = make_environment(loader, config, assets)
     fingerprint = PageFingerprints(env, config, assets, loader)
 
-    manifest = SiteManifest()
-    for asset in assets.values():
-        manifest.add(asset.path, asset.digest, f"theme file {asset.name!r}")
-    specs = list(SitePlan(config, products, categories).pages())
-    for spec in specs:
-        manifest.add(spec.path, fingerprint(spec), spec.source)
-
     store = ReleaseStore(build_root, config.org_slug)
     with store.locked():
         current = store.current()
         previous = read_manifest(current)
-        if current is not None and previous == manifest.files:
+        # Planned under the lock: products keep the slugs of the live release.
+        plan = SitePlan(config, products, categories, remembered_slugs=previous.slugs)
+        specs = list(plan.pages())
+        manifest = SiteManifest(plan.product_slugs)
+        for asset in assets.values():
+            manifest.add(asset.path, asset.digest, f"theme file {asset.name!r}")
+        for spec in specs:
+            manifest.add(spec.path, fingerprint(spec), spec.source)
+        if current is not None and manifest.same_as(previous):
             logger.info(
                 "Site %s unchanged: %d files", config.org_slug, len(manifest.files)
             )
@@ -219,10 +220,10 @@ def build_site(
         try:
             writer = ReleaseWriter(staging, current)
             for asset in assets.values():
-                unchanged = previous.get(asset.path) == asset.digest
+                unchanged = previous.files.get(asset.path) == asset.digest
                 if not (unchanged and writer.reuse(asset.path)):
                     writer.copy(asset.path, asset.source)
-            _render_pages(env, specs, manifest, previous, writer)
+            _render_pages(env, specs, manifest, previous.files, writer)
             (staging / MANIFEST_NAME).write_bytes(manifest.dump())
             release = store.publish(staging)
         except BaseException:
@@ -230,7 +231,7 @@ def build_site(
             raise
         store.retire({release} | ({current} if current else set()))
 
-    removed = sorted(set(previous) - set(manifest.files))
+    removed = sorted(set(previous.files) - set(manifest.files))
     logger.info(
         "Built site %s: %d files (%d written, %d reused, %d removed) in %.2fs",
         config.org_slug,

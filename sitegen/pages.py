@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sitegen import urls
+from sitegen import slugs, urls
 from sitegen.formatting import format_price
 from sitegen.model import CategoryView, Price, ProductView, SiteConfig
 from sitegen.ui_text import language_label, ui_text
@@ -107,13 +107,19 @@ def product_json_ld(
 
 
 class SitePlan:
-    """The pages of one organisation's site, with lookups computed once."""
+    """The pages of one organisation's site, with lookups computed once.
+
+    ``remembered_slugs`` are the product slugs of the live release (locale ->
+    product id -> slug), which products keep where they still can.
+    """
 
     def __init__(
         self,
         config: SiteConfig,
         products: list[ProductView],
         categories: list[CategoryView],
+        *,
+        remembered_slugs: Mapping[str, Mapping[int, str]] | None = None,
     ) -> None:
         if not config.locales:
             raise ValueError(
@@ -127,8 +133,10 @@ class SitePlan:
             )
         self.config = config
         self.org = config.org_slug
-        self.default_locale = config.locales[0]
+        self.locales = slugs.unique_locales(config.org_slug, config.locales)
+        self.default_locale = self.locales[0]
         self.categories = {category.code: category for category in categories}
+        self.category_slugs = slugs.category_slugs(self.categories)
         self.lineage = {code: self._lineage_of(code) for code in self.categories}
         self.children: dict[str | None, list[CategoryView]] = {}
         for category in categories:
@@ -137,28 +145,25 @@ class SitePlan:
         for siblings in self.children.values():
             siblings.sort(key=self._category_order)
 
+        remembered = remembered_slugs or {}
         self.products: dict[str, list[ProductView]] = {}
         self.members: dict[str, dict[str, list[ProductView]]] = {}
+        self.product_slugs: dict[str, dict[int, str]] = {}
         self.product_paths: dict[tuple[int, str], str] = {}
-        for locale in config.locales:
+        for locale in self.locales:
             listed = [view for view in products if locale in view.locales]
             listed.sort(key=lambda v: (v.locales[locale].name.casefold(), v.sku))
             self.products[locale] = listed
             self.members[locale] = self._members_of(listed)
-            taken: set[str] = set()
-            # SKUs such as "A b" and "a-B" slug alike; the older product keeps
-            # the plain slug and the newer one gets its id appended.
-            for view in sorted(listed, key=lambda v: v.product_id):
-                slug = urls.product_slug(view, locale)
-                if slug in taken:
-                    slug = f"{slug}-{view.product_id}"
-                taken.add(slug)
+            assigned = slugs.product_slugs(listed, locale, remembered.get(locale, {}))
+            self.product_slugs[locale] = assigned
+            for product_id, slug in assigned.items():
                 path = urls.product_path(self.org, locale, slug)
-                self.product_paths[view.product_id, locale] = path
+                self.product_paths[product_id, locale] = path
 
-        self.text = {locale: ui_text(locale) for locale in config.locales}
+        self.text = {locale: ui_text(locale) for locale in self.locales}
         self.homes = {
-            locale: urls.home_path(self.org, locale) for locale in config.locales
+            locale: urls.home_path(self.org, locale) for locale in self.locales
         }
         self.sitemap: list[dict[str, Any]] = []
 
@@ -196,7 +201,7 @@ class SitePlan:
         self.sitemap = []
         yield self.landing_page()
         yield self.not_found_page()
-        for locale in self.config.locales:
+        for locale in self.locales:
             yield self.home_page(locale)
             yield self.thanks_page(locale)
             for code in self.categories:
@@ -288,7 +293,7 @@ class SitePlan:
         return crumbs
 
     def _category_url(self, locale: str, code: str, page: int = 1) -> str:
-        return urls.category_path(self.org, locale, urls.category_slug(code), page)
+        return urls.category_path(self.org, locale, self.category_slugs[code], page)
 
     def _page_count(self, locale: str, code: str) -> int:
         size = self.config.page_size
@@ -328,9 +333,7 @@ class SitePlan:
         return PageSpec(self._file(homes[locale]), "home.html", data, f"home {locale}")
 
     def thanks_page(self, locale: str) -> PageSpec:
-        versions = {
-            code: urls.thanks_path(self.org, code) for code in self.config.locales
-        }
+        versions = {code: urls.thanks_path(self.org, code) for code in self.locales}
         data = self._frame(locale, versions, noindex=True)
         path = self._file(versions[locale])
         return PageSpec(path, "thanks.html", data, f"quote thanks {locale}")
@@ -350,7 +353,7 @@ class SitePlan:
         for page in range(1, pages + 1):
             versions = {
                 other: self._category_url(other, code, page)
-                for other in self.config.locales
+                for other in self.locales
                 if page <= self._page_count(other, code)
             }
             listed = members[(page - 1) * size : page * size]
@@ -379,7 +382,7 @@ class SitePlan:
         item = view.locales[locale]
         versions = {
             other: self.product_paths[view.product_id, other]
-            for other in self.config.locales
+            for other in self.locales
             if (view.product_id, other) in self.product_paths
         }
         url = self.absolute(versions[locale])

@@ -17,7 +17,9 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +41,14 @@ class SiteManifest:
 
     A path claimed twice means two inputs would overwrite each other, so it
     is refused with both sources named rather than letting the last one win.
+    The manifest also remembers each product's slug per locale, so that the
+    next build keeps every product at its URL (see
+    :func:`sitegen.slugs.product_slugs`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, slugs: dict[str, dict[int, str]] | None = None) -> None:
         self.files: dict[str, str] = {}
+        self.slugs: dict[str, dict[int, str]] = slugs or {}
         self._sources: dict[str, str] = {}
 
     def add(self, path: str, fingerprint: str, source: str) -> None:
@@ -58,25 +64,57 @@ class SiteManifest:
     def source_of(self, path: str) -> str:
         return self._sources[path]
 
+    def same_as(self, previous: ManifestRecord) -> bool:
+        return self.files == previous.files and self.slugs == previous.slugs
+
     def dump(self) -> bytes:
-        document = {"version": MANIFEST_VERSION, "files": self.files}
+        slugs = {
+            locale: {str(pid): slug for pid, slug in by_id.items()}
+            for locale, by_id in self.slugs.items()
+        }
+        document = {"version": MANIFEST_VERSION, "files": self.files, "slugs": slugs}
         return json.dumps(document, sort_keys=True, indent=0).encode()
 
 
-def read_manifest(release: Path | None) -> dict[str, str]:
-    """The fingerprints a release was built with; empty when unknown."""
+@dataclass(frozen=True, slots=True)
+class ManifestRecord:
+    """What a release was built with: file fingerprints and product slugs."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    slugs: dict[str, dict[int, str]] = field(default_factory=dict)
+
+
+def _slugs_of(document: dict[str, Any]) -> dict[str, dict[int, str]]:
+    # Releases written before slugs were remembered have none; their products
+    # then take the slugs a first build would give them.
+    return {
+        locale: {
+            int(pid): slug
+            for pid, slug in by_id.items()
+            if pid.isdigit() and isinstance(slug, str)
+        }
+        for locale, by_id in (document.get("slugs") or {}).items()
+    }
+
+
+def read_manifest(release: Path | None) -> ManifestRecord:
+    """What a release was built with; empty when unknown or unreadable."""
     if release is None:
-        return {}
+        return ManifestRecord()
     try:
         document = json.loads((release / MANIFEST_NAME).read_bytes())
     except FileNotFoundError:
-        return {}
+        return ManifestRecord()
     except ValueError as exc:
         logger.warning("Ignoring unreadable manifest in %s: %s", release, exc)
-        return {}
-    if document.get("version") != MANIFEST_VERSION:
-        return {}
-    return dict(document.get("files", {}))
+        return ManifestRecord()
+    if not isinstance(document, dict) or document.get("version") != MANIFEST_VERSION:
+        return ManifestRecord()
+    try:
+        return ManifestRecord(dict(document.get("files", {})), _slugs_of(document))
+    except (AttributeError, TypeError, ValueError) as exc:
+        logger.warning("Ignoring malformed manifest in %s: %s", release, exc)
+        return ManifestRecord()
 
 
 class ReleaseWriter:

@@ -11,8 +11,11 @@ from slugify import slugify
 
 from sitegen.model import ProductView
 
-# Long names make unwieldy URLs; the SKU part keeps the slug unique anyway.
+# Long names make unwieldy URLs; the SKU after the name tells products apart.
 _NAME_SLUG_LENGTH = 80
+# A product's directory name must fit the 255 bytes file systems allow, with
+# room for the "--<id>" that tells two products of one slug apart.
+_PRODUCT_SLUG_LENGTH = 160
 
 
 def locale_segment(locale: str) -> str:
@@ -29,12 +32,17 @@ def home_path(org: str, locale: str) -> str:
 
 
 def product_slug(view: ProductView, locale: str) -> str:
-    """The localized name and the SKU, so the slug reads well and stays unique."""
+    """The plain slug of a product: its localized name, then its SKU.
+
+    Different SKUs can slug alike (``COL-X`` and ``col-x``), so this is only
+    a candidate; :func:`sitegen.slugs.product_slugs` makes it unique.
+    """
     sku_slug = slugify(view.sku) or f"product-{view.product_id}"
     localized = view.locales.get(locale)
     name = localized.name if localized is not None else ""
     name_slug = slugify(name, max_length=_NAME_SLUG_LENGTH, word_boundary=True)
-    return f"{name_slug}-{sku_slug}" if name_slug else sku_slug
+    slug = f"{name_slug}-{sku_slug}" if name_slug else sku_slug
+    return slug[:_PRODUCT_SLUG_LENGTH].rstrip("-")
 
 
 def product_path(org: str, locale: str, slug: str) -> str:
@@ -42,7 +50,12 @@ def product_path(org: str, locale: str, slug: str) -> str:
 
 
 def category_slug(code: str) -> str:
-    return slugify(code) or "category"
+    """The plain slug of a category code, empty when nothing of it is left.
+
+    Codes differing only in case slug alike; :func:`sitegen.slugs.category_slugs`
+    gives each category of a site a unique one.
+    """
+    return slugify(code)
 
 
 def category_path(org: str, locale: str, code_slug: str, page: int = 1) -> str:
