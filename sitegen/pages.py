@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -202,7 +202,7 @@ class SitePlan:
         yield self.landing_page()
         yield self.not_found_page()
         for locale in self.locales:
-            yield self.home_page(locale)
+            yield from self.home_pages(locale)
             yield self.thanks_page(locale)
             for code in self.categories:
                 yield from self.category_pages(locale, code)
@@ -295,9 +295,28 @@ class SitePlan:
     def _category_url(self, locale: str, code: str, page: int = 1) -> str:
         return urls.category_path(self.org, locale, self.category_slugs[code], page)
 
-    def _page_count(self, locale: str, code: str) -> int:
+    def _page_count(self, listed: list[ProductView]) -> int:
+        return max(1, math.ceil(len(listed) / self.config.page_size))
+
+    def _listing(
+        self,
+        locale: str,
+        members: list[ProductView],
+        page: int,
+        url_of: Callable[[int], str],
+    ) -> tuple[dict[str, Any], datetime | None]:
+        """One page of a paginated product list, and when it last changed."""
         size = self.config.page_size
-        return max(1, math.ceil(len(self.members[locale][code]) / size))
+        pages = self._page_count(members)
+        listed = members[(page - 1) * size : page * size]
+        data = {
+            "products": [self._card(view, locale) for view in listed],
+            "page": page,
+            "pages": pages,
+            "prev_url": url_of(page - 1) if page > 1 else None,
+            "next_url": url_of(page + 1) if page < pages else None,
+        }
+        return data, max((view.updated_at for view in listed), default=None)
 
     @staticmethod
     def _file(path: str) -> str:
@@ -316,21 +335,33 @@ class SitePlan:
         data = self._frame(locale, self.homes, canonical=False, noindex=True)
         return PageSpec("404.html", "404.html", data, "not-found page")
 
-    def home_page(self, locale: str) -> PageSpec:
-        homes = self.homes
-        listed = self.products[locale][: self.config.page_size]
-        data = self._frame(locale, homes)
-        data["categories"] = [
+    def home_pages(self, locale: str) -> Iterator[PageSpec]:
+        """The top categories and every product of ``locale``, page by page."""
+        categories = [
             {
                 "label": self.category_label(category, locale),
                 "url": self._category_url(locale, category.code),
             }
             for category in self.children.get(None, [])
         ]
-        data["products"] = [self._card(view, locale) for view in listed]
-        lastmod = max((view.updated_at for view in listed), default=None)
-        self._add_to_sitemap(homes[locale], homes, lastmod)
-        return PageSpec(self._file(homes[locale]), "home.html", data, f"home {locale}")
+        for page in range(1, self._page_count(self.products[locale]) + 1):
+            versions = {
+                other: urls.home_path(self.org, other, page)
+                for other in self.locales
+                if page <= self._page_count(self.products[other])
+            }
+            data = self._frame(locale, versions)
+            listing, lastmod = self._listing(
+                locale,
+                self.products[locale],
+                page,
+                lambda n: urls.home_path(self.org, locale, n),
+            )
+            data.update(listing, categories=categories)
+            path = versions[locale]
+            self._add_to_sitemap(path, versions, lastmod)
+            source = f"home page {page} {locale}"
+            yield PageSpec(self._file(path), "home.html", data, source)
 
     def thanks_page(self, locale: str) -> PageSpec:
         versions = {code: urls.thanks_path(self.org, code) for code in self.locales}
@@ -341,8 +372,6 @@ class SitePlan:
     def category_pages(self, locale: str, code: str) -> Iterator[PageSpec]:
         category = self.categories[code]
         members = self.members[locale][code]
-        size = self.config.page_size
-        pages = self._page_count(locale, code)
         children = [
             {
                 "label": self.category_label(child, locale),
@@ -350,29 +379,22 @@ class SitePlan:
             }
             for child in self.children.get(code, [])
         ]
-        for page in range(1, pages + 1):
+        for page in range(1, self._page_count(members) + 1):
             versions = {
                 other: self._category_url(other, code, page)
                 for other in self.locales
-                if page <= self._page_count(other, code)
+                if page <= self._page_count(self.members[other][code])
             }
-            listed = members[(page - 1) * size : page * size]
             data = self._frame(locale, versions)
+            listing, lastmod = self._listing(
+                locale, members, page, lambda n: self._category_url(locale, code, n)
+            )
             data.update(
+                listing,
                 label=self.category_label(category, locale),
                 breadcrumbs=self._crumbs(locale, code),
                 children=children,
-                products=[self._card(view, locale) for view in listed],
-                page=page,
-                pages=pages,
-                prev_url=self._category_url(locale, code, page - 1)
-                if page > 1
-                else None,
-                next_url=self._category_url(locale, code, page + 1)
-                if page < pages
-                else None,
             )
-            lastmod = max((view.updated_at for view in listed), default=None)
             path = versions[locale]
             self._add_to_sitemap(path, versions, lastmod)
             source = f"category {code!r} page {page} {locale}"

@@ -27,8 +27,9 @@ def site_root(org: str) -> str:
     return f"/catalog/{org}/"
 
 
-def home_path(org: str, locale: str) -> str:
-    return f"{site_root(org)}{locale_segment(locale)}/"
+def home_path(org: str, locale: str, page: int = 1) -> str:
+    base = f"{site_root(org)}{locale_segment(locale)}/"
+    return base if page <= 1 else f"{base}page/{page}/"
 
 
 def product_slug(view: ProductView, locale: str) -> str:
