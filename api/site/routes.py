@@ -2,8 +2,9 @@
 
 In production a CDN or web server serves ``build/catalog`` directly; this
 route gives the same behaviour to a single process: directory URLs map to
-their ``index.html``, a directory without its trailing slash redirects, and
-anything else missing answers the site's own 404 page with status 404.
+their ``index.html``, a directory without its trailing slash redirects, a
+file asked for with one is missing, and anything missing answers the site's
+own 404 page with status 404.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ def _serve(
             if path and not path.endswith("/"):
                 return Redirect(f"{_requested_path(request)}/", status_code=301)
             target = target / "index.html"
+        elif path.endswith("/"):
+            # "sitemap.xml/" names a folder that does not exist; serving the
+            # file there would give it a second URL.
+            return _not_found(site)
         if not target.is_file() or site not in target.resolve().parents:
             return _not_found(site)
     except OSError:  # e.g. a name longer than the filesystem allows
