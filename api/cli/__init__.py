@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 from api.cli.imports import cmd_import_akeneo
 from api.cli.organizations import ORG_CREATE_HELP, cmd_org_create, cmd_token_create
 from api.cli.output import CommandFailed
-from api.cli.server import cmd_demo, cmd_migrate, cmd_serve, cmd_worker
+from api.cli.server import (
+    cmd_db_stop,
+    cmd_demo,
+    cmd_migrate,
+    cmd_serve,
+    cmd_worker,
+)
 from api.cli.site import cmd_build, cmd_publish
 
 if TYPE_CHECKING:
@@ -76,6 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     command(commands, "worker", cmd_worker, "run the job worker (site renders)")
     command(
         commands, "migrate", cmd_migrate, "apply database migrations to every schema"
+    )
+
+    command(
+        group("db", "the embedded PostgreSQL"),
+        "stop",
+        cmd_db_stop,
+        "stop the embedded PostgreSQL (it keeps running between commands)",
     )
 
     org = command(

@@ -7,7 +7,7 @@ import os
 import time
 
 from api.cli.organizations import issue_token
-from api.cli.output import progress
+from api.cli.output import CommandFailed, progress
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_CHANNEL = "web"
@@ -134,4 +134,27 @@ def cmd_worker(_: argparse.Namespace) -> int:
 def cmd_migrate(_: argparse.Namespace) -> int:
     orgs = migrate_all()
     print(f"migrated: public and {len(orgs)} organisation schema(s)")
+    return 0
+
+
+def cmd_db_stop(_: argparse.Namespace) -> int:
+    """Stop the embedded PostgreSQL that commands leave running between them."""
+    from api.settings import get_settings
+
+    settings = get_settings()
+    if settings.database_url:
+        raise CommandFailed(
+            "DATABASE_URL names an external server; stop it the way it was started.",
+            "database_not_embedded",
+        )
+    pgdata = settings.data_dir / "pgdata"
+    if not (pgdata / "postmaster.pid").exists():
+        print(f"the embedded PostgreSQL in {pgdata} is not running")
+        return 0
+    import pgserver
+
+    # Attaching with cleanup "stop" and letting go stops the server as the
+    # user it runs as (pgserver runs it unprivileged when started by root).
+    pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()
+    print(f"stopped the embedded PostgreSQL in {pgdata}")
     return 0

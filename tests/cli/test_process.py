@@ -36,3 +36,44 @@ def test_the_embedded_servers_runtime_dir_warning_stays_quiet(tmp_path):
     assert "Warning" not in done.stderr
     assert done.stderr.startswith("error: FileExistsError: ")
     assert done.stderr.count("\n") == 1
+
+
+def _pim(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main())"]
+        + args,
+        check=False,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_db_stop_stops_the_embedded_server_a_command_left_running(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["PIM_DATA_DIR"] = str(tmp_path / "data")
+    pid_file = tmp_path / "data" / "pgdata" / "postmaster.pid"
+
+    assert _pim(["migrate"], env).returncode == 0
+    assert pid_file.exists(), "the embedded server keeps running after a command"
+
+    stopped = _pim(["db", "stop"], env)
+    assert stopped.returncode == 0, stopped.stderr
+    assert stopped.stdout.startswith("stopped the embedded PostgreSQL")
+    assert not pid_file.exists()
+
+    again = _pim(["db", "stop"], env)
+    assert again.returncode == 0
+    assert "is not running" in again.stdout
+
+
+def test_db_stop_refuses_an_external_server():
+    env = dict(os.environ, DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
+    done = _pim(["db", "stop"], env)
+    assert done.returncode == 1
+    assert done.stderr == (
+        "error: DATABASE_URL names an external server; stop it the way it was "
+        "started. (database_not_embedded)\n"
+    )
