@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import time
 
 from api.cli.organizations import issue_token
@@ -19,13 +20,19 @@ def served_origin(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def use_port(host: str, port: int) -> None:
-    """Point absolute URLs at the address being served, unless configured."""
-    if not os.environ.get("PIM_PUBLIC_BASE_URL", "").strip():
-        os.environ["PIM_PUBLIC_BASE_URL"] = served_origin(host, port)
-        from api.settings import get_settings
-
-        get_settings.cache_clear()
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse in one line, before any work, a port another process holds."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CommandFailed(
+                f"cannot serve on {host}:{port}: {exc.strerror or exc}; "
+                "choose another with --port.",
+                "address_in_use",
+            ) from exc
 
 
 def migrate_all() -> list[str]:
@@ -58,9 +65,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from api.tenants.site import set_site, site_base_url
 
     # A configured public address wins; otherwise the demo's pages point at
-    # the port it serves on, and keep doing so for later builds.
+    # the port it serves on, and keep doing so for later builds. Other
+    # organisations keep their own address whatever port this process uses.
     configured = bool(os.environ.get("PIM_PUBLIC_BASE_URL", "").strip())
-    use_port(args.host, args.port)
+    if not args.no_serve:
+        ensure_port_free(args.host, args.port)
     started = time.monotonic()
     progress("migrating the database")
     migrate_all()
@@ -95,7 +104,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         progress(f"site rebuilt: {report.pages} files")
     token = issue_token(slug, DEMO_EMAIL, name="demo")
     print(f"Catalog:  {origin}/catalog/{slug}/")
-    print(f"API docs: {get_settings().public_base_url}/schema")
+    print(f"API docs: {served_origin(args.host, args.port)}/schema")
     print(f"Token:    {token}")
     print(
         f"demo ready in {time.monotonic() - started:.1f}s: "
@@ -117,7 +126,7 @@ def serve(host: str, port: int) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    use_port(args.host, args.port)
+    ensure_port_free(args.host, args.port)
     migrate_all()
     return serve(args.host, args.port)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,15 @@ def test_db_stop_refuses_an_external_server():
         "error: DATABASE_URL names an external server; stop it the way it was "
         "started. (database_not_embedded)\n"
     )
+
+
+def test_serving_on_a_taken_port_fails_in_one_line_before_any_work():
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        env = dict(os.environ, DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
+        done = _pim(["serve", "--port", str(port)], env)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"error: cannot serve on 127.0.0.1:{port}: ")
+    assert done.stderr.endswith("choose another with --port. (address_in_use)\n")
