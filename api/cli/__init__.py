@@ -33,6 +33,16 @@ Handler = Callable[[argparse.Namespace], int]
 Commands = argparse._SubParsersAction  # argparse exposes no public name for it
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port from 1 to 65535")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pim", description="Product information management: API and catalog."
@@ -67,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument(
         "--port",
-        type=int,
+        type=_port,
         default=8000,
         help="port to serve on; the demo's pages link to it unless "
         "PIM_PUBLIC_BASE_URL is set",
@@ -77,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
         commands, "serve", cmd_serve, "serve the API and catalogs, with a worker"
     )
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
 
     command(commands, "worker", cmd_worker, "run the job worker (site renders)")
     command(

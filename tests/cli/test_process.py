@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -90,3 +92,18 @@ def test_serving_on_a_taken_port_fails_in_one_line_before_any_work():
     assert done.returncode == 1
     assert done.stderr.startswith(f"error: cannot serve on 127.0.0.1:{port}: ")
     assert done.stderr.endswith("choose another with --port. (address_in_use)\n")
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+@pytest.mark.parametrize("port", ["0", "99999", "abc"])
+def test_a_port_outside_1_to_65535_is_refused_by_the_parser(command, port, capsys):
+    from api.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(
+            [command, "--no-serve", "--port", port]
+            if command == "demo"
+            else [command, "--port", port]
+        )
+    assert exited.value.code == 2
+    assert f"{port!r} is not a port from 1 to 65535" in capsys.readouterr().err
