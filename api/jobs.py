@@ -189,9 +189,14 @@ def channel_categories(db: Session, channel: Channel) -> list[CategoryView]:
     else:
         start = children.get(root, [])
     found: list[CategoryView] = []
+    # A loop of parents stored earlier must not make the walk endless.
+    seen = {root}
     stack: list[tuple[Category, str | None]] = [(row, None) for row in start]
     while stack:
         row, parent = stack.pop()
+        if row.code in seen:
+            continue
+        seen.add(row.code)
         found.append(
             CategoryView(
                 code=row.code,

@@ -406,10 +406,16 @@ def decode_cursor(cursor: str) -> int:
 
 
 def category_and_descendants(code: str) -> Select[tuple[str]]:
+    """The codes of ``code`` and every category below it.
+
+    UNION rather than UNION ALL: a code met twice adds no row, so a loop
+    stored before moves were serialised ends the walk instead of running it
+    forever.
+    """
     tree = (
         select(Category.code).where(Category.code == code).cte("tree", recursive=True)
     )
-    tree = tree.union_all(
+    tree = tree.union(
         select(Category.code).where(Category.parent_code == tree.c.code)
     )
     return select(tree.c.code)

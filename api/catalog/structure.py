@@ -12,6 +12,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from api.catalog.locks import CATEGORY_TREE, lock_tree
 from api.catalog.models import (
     Attribute,
     AttributeGroup,
@@ -421,17 +422,23 @@ def save_category(db: Session, body: CategoryIn) -> Saved[CategoryOut]:
             raise invalid(
                 "$.parent", "category_cycle", "A category cannot be its own parent."
             )
+        # Two moves racing could each pass the check below and close a loop.
+        lock_tree(db, CATEGORY_TREE)
         if db.get(Category, body.parent) is None:
             raise invalid(
                 "$.parent",
                 "unknown_category",
                 f"Parent category {body.parent!r} does not exist.",
             )
-        if body.code in ancestors(db, body.parent):
+        chain = ancestors(db, body.parent)
+        if body.code in chain:
+            loop = " → ".join([body.code, *chain[: chain.index(body.code) + 1]])
             raise invalid(
                 "$.parent",
                 "category_cycle",
-                f"Moving {body.code!r} under {body.parent!r} would make a cycle.",
+                f"Moving {body.code!r} under {body.parent!r} would make a cycle: "
+                f"{loop}.",
+                "a parent that is not the category itself or below it",
             )
     values = {
         "parent_code": body.parent,
@@ -444,6 +451,7 @@ def save_category(db: Session, body: CategoryIn) -> Saved[CategoryOut]:
 
 
 def ancestors(db: Session, code: str) -> list[str]:
+    """``code``, its parent, and so on up; stops at a loop already stored."""
     chain: list[str] = []
     current: str | None = code
     while current is not None and current not in chain:
