@@ -139,7 +139,77 @@ _FRENCH = {
     "digit_group": "\u202f",
 }
 
-_TABLES = {"en": _ENGLISH, "fr": _FRENCH}
+_GERMAN = {
+    "home": "Startseite",
+    "skip": "Zum Inhalt springen",
+    "categories": "Kategorien",
+    "subcategories": "Unterkategorien",
+    "products": "Produkte",
+    "all_products": "Alle Produkte",
+    "no_products": "In dieser Kategorie gibt es noch keine Produkte.",
+    "page": "Seite",
+    "of": "von",
+    "previous": "Zurück",
+    "next": "Weiter",
+    "price": "Preis",
+    "specifications": "Technische Daten",
+    "description": "Beschreibung",
+    "sku": "Artikelnummer",
+    "brand": "Marke",
+    "gtin": "GTIN",
+    "availability": "Verfügbarkeit",
+    "InStock": "Auf Lager",
+    "OutOfStock": "Nicht auf Lager",
+    "PreOrder": "Vorbestellbar",
+    "BackOrder": "Nachbestellt",
+    "Discontinued": "Nicht mehr erhältlich",
+    "LimitedAvailability": "Begrenzt verfügbar",
+    "quote_title": "Angebot anfordern",
+    "quote_intro": "Sagen Sie uns, was Sie brauchen, und wir melden uns bei Ihnen.",
+    "name": "Name",
+    "email": "E-Mail",
+    "company": "Firma",
+    "message": "Nachricht",
+    "quantity": "Menge",
+    "website": "Dieses Feld bitte leer lassen",
+    "send": "Anfrage senden",
+    "thanks_title": "Vielen Dank",
+    "thanks_body": "Ihre Anfrage wurde gesendet. Wir antworten Ihnen in Kürze.",
+    "back_home": "Zurück zum Katalog",
+    "not_found_title": "Seite nicht gefunden",
+    "not_found_body": "Die gesuchte Seite gibt es nicht oder sie wurde verschoben.",
+    "choose_language": "Wählen Sie Ihre Sprache",
+    "language": "Sprache",
+    "breadcrumbs": "Brotkrümelnavigation",
+    "quote_error_title": "Ihre Anfrage wurde nicht gesendet",
+    "quote_error_intro": "Bitte korrigieren Sie Folgendes und senden Sie die "
+    "Anfrage erneut.",
+    "quote_error_name": "Geben Sie Ihren Namen ein.",
+    "quote_error_email": "Geben Sie eine E-Mail-Adresse ein, etwa name@beispiel.de.",
+    "quote_error_quantity": "Geben Sie eine ganze Zahl von 1 bis {max} ein.",
+    "quote_error_total": "Ihre Mengen von {product} ergeben zusammen mehr als "
+    "{max}; fragen Sie höchstens {max} an.",
+    "quote_error_too_long": "Kürzen Sie dies auf höchstens {limit} Zeichen.",
+    "quote_error_character": "Dies enthält ein Zeichen, das nicht gesendet werden "
+    "kann; bitte prüfen Sie es.",
+    "quote_error_unreadable": "Was hier gesendet wurde, konnten wir nicht lesen; "
+    "bitte geben Sie es erneut ein.",
+    "quote_error_product": "Für {product} können keine Angebote mehr angefragt "
+    "werden.",
+    "quote_error_no_product": "Wählen Sie ein Produkt, für das Sie ein Angebot "
+    "möchten.",
+    "quote_error_too_many": "Fragen Sie höchstens {items} Produkte in einer "
+    "Anfrage an.",
+    "quote_error_other": "Bitte prüfen Sie dies.",
+    "quote_error_unreadable_body": "Wir konnten Ihre Anfrage nicht lesen. "
+    "Bitte kehren Sie zum Katalog zurück und senden Sie sie erneut.",
+    "quote_error_too_large": "Ihre Anfrage ist zu lang. "
+    "Bitte kürzen Sie Ihre Nachricht und senden Sie sie erneut.",
+    "quote_back": "Zurück zum Produkt",
+    "digit_group": ".",
+}
+
+TABLES = {"en": _ENGLISH, "fr": _FRENCH, "de": _GERMAN}
 
 _LANGUAGE_NAMES = {
     "en": "English",
@@ -154,7 +224,7 @@ _LANGUAGE_NAMES = {
 
 def ui_text(locale: str) -> dict[str, str]:
     """The wording for ``locale`` (e.g. ``"fr_CA"`` uses the French table)."""
-    table = _TABLES.get(locale.split("_")[0].lower())
+    table = TABLES.get(locale.split("_")[0].lower())
     if table is None or table is _ENGLISH:
         return dict(_ENGLISH)
     return {**_ENGLISH, **table}

@@ -616,3 +616,27 @@ def test_the_quote_url_can_point_at_an_api_on_another_host(
     drain()
 
     assert _product_form_action(build_dir, shop.slug) == elsewhere
+
+
+def test_form_error_page_is_worded_in_german_for_a_german_shopper(
+    client, shop
+) -> None:
+    channel = {"code": "web", "locales": ["en_US", "de_DE"], "currencies": ["EUR"]}
+    response = client.post("/api/v1/pim/channels", json=channel, headers=shop.headers)
+    assert response.status_code == 200, response.text
+    body = _form(shop.slug, email="nope", quantity="0", locale="de_DE")
+
+    response = _send(client, shop.slug, body)
+
+    assert response.status_code == 422, response.text
+    page = FormPage(response.text)
+    assert page.lang == "de-DE"
+    assert "Ihre Anfrage wurde nicht gesendet" in response.text
+    assert page.error("quote-email") == (
+        "Geben Sie eine E-Mail-Adresse ein, etwa name@beispiel.de."
+    )
+    assert page.error("quote-quantity") == (
+        "Geben Sie eine ganze Zahl von 1 bis 1.000.000 ein."
+    )
+    for english in ("Your request was not sent", "Enter ", "Send request"):
+        assert english not in response.text
