@@ -21,6 +21,8 @@ from sqlalchemy.exc import DBAPIError
 
 log = logging.getLogger(__name__)
 
+SHOWN_MAX = 60  # characters of an input value quoted in a message
+
 
 class FieldError(msgspec.Struct, omit_defaults=True):
     path: str
@@ -76,8 +78,17 @@ def invalid(
     )
 
 
+def shown(value: Any) -> str:
+    """``value`` quoted for a message, cut after its first characters so a
+    huge input does not come back whole in the answer."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= SHOWN_MAX else value[:SHOWN_MAX] + "…")
+    text = repr(value)
+    return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX] + "…"
+
+
 def not_found(kind: str, key: str) -> ApiError:
-    return ApiError(404, f"{kind}_not_found", f"No {kind} {key!r} exists.")
+    return ApiError(404, f"{kind}_not_found", f"No {kind} {shown(key)} exists.")
 
 
 def _response(body: ErrorBody, headers: dict[str, str] | None = None) -> Response[Any]:

@@ -28,7 +28,7 @@ from api.catalog.models import (
     Locale,
 )
 from api.catalog.schemas import ValueIn
-from api.errors import FieldError, key_path
+from api.errors import FieldError, key_path, shown
 
 TEXT_MAX = 255
 PATTERN_TIMEOUT = 0.05  # seconds a validation pattern may run on one value
@@ -113,7 +113,9 @@ def check_values(
         if attribute is None:
             errors.append(
                 FieldError(
-                    here, "unknown_attribute", f"Attribute {code!r} does not exist."
+                    here,
+                    "unknown_attribute",
+                    f"Attribute {shown(code)} does not exist.",
                 )
             )
             continue
@@ -122,7 +124,7 @@ def check_values(
                 FieldError(
                     here,
                     "identifier_in_values",
-                    f"Attribute {code!r} is the identifier; set it with 'sku'.",
+                    f"Attribute {shown(code)} is the identifier; set it with 'sku'.",
                 )
             )
             continue
@@ -134,7 +136,7 @@ def check_values(
                 FieldError(
                     here,
                     "attribute_not_in_family",
-                    f"Attribute {code!r} is not part of family {family!r}.",
+                    f"Attribute {shown(code)} is not part of family {shown(family)}.",
                     f"one of the family's attributes: {', '.join(sorted(allowed))}",
                 )
             )
@@ -153,8 +155,8 @@ def check_values(
                     FieldError(
                         at,
                         "duplicate_value",
-                        f"Attribute {code!r} has two values for locale "
-                        f"{entry.locale!r} and scope {entry.scope!r}.",
+                        f"Attribute {shown(code)} has two values for locale "
+                        f"{shown(entry.locale)} and scope {shown(entry.scope)}.",
                     )
                 )
                 continue
@@ -190,7 +192,7 @@ def _check_key(
                 FieldError(
                     f"{at}.locale",
                     "locale_required",
-                    f"Attribute {code!r} is localizable; each value needs a locale.",
+                    f"Attribute {shown(code)} is localizable; each value needs a locale.",
                     f"one of {', '.join(sorted(rules.locales))}",
                 )
             )
@@ -199,7 +201,7 @@ def _check_key(
                 FieldError(
                     f"{at}.locale",
                     "unknown_locale",
-                    f"Locale {entry.locale!r} is not enabled.",
+                    f"Locale {shown(entry.locale)} is not enabled.",
                     f"one of {', '.join(sorted(rules.locales))}",
                 )
             )
@@ -208,7 +210,7 @@ def _check_key(
             FieldError(
                 f"{at}.locale",
                 "locale_not_allowed",
-                f"Attribute {code!r} is not localizable; locale must be null.",
+                f"Attribute {shown(code)} is not localizable; locale must be null.",
                 "null",
             )
         )
@@ -218,7 +220,7 @@ def _check_key(
                 FieldError(
                     f"{at}.scope",
                     "scope_required",
-                    f"Attribute {code!r} is scopable; each value needs a channel.",
+                    f"Attribute {shown(code)} is scopable; each value needs a channel.",
                     f"one of {', '.join(sorted(rules.channels))}",
                 )
             )
@@ -227,7 +229,7 @@ def _check_key(
                 FieldError(
                     f"{at}.scope",
                     "unknown_channel",
-                    f"Channel {entry.scope!r} does not exist.",
+                    f"Channel {shown(entry.scope)} does not exist.",
                     f"one of {', '.join(sorted(rules.channels))}",
                 )
             )
@@ -236,7 +238,7 @@ def _check_key(
             FieldError(
                 f"{at}.scope",
                 "scope_not_allowed",
-                f"Attribute {code!r} is not scopable; scope must be null.",
+                f"Attribute {shown(code)} is not scopable; scope must be null.",
                 "null",
             )
         )
@@ -269,7 +271,9 @@ def normalize(rules: CatalogRules, attribute: Attribute, data: Any) -> Any:
     if kind == "boolean":
         if not isinstance(data, bool):
             raise ValueProblem(
-                "invalid_type", f"Expected a boolean, got {data!r}.", "true or false"
+                "invalid_type",
+                f"Expected a boolean, got {shown(data)}.",
+                "true or false",
             )
         return data
     if kind == "date":
@@ -280,23 +284,30 @@ def normalize(rules: CatalogRules, attribute: Attribute, data: Any) -> Any:
         if not isinstance(data, list):
             raise ValueProblem(
                 "invalid_type",
-                f"Expected a list of option codes, got {data!r}.",
+                f"Expected a list of option codes, got {shown(data)}.",
                 "array",
             )
-        codes = [_option(rules, attribute, item) for item in data]
+        codes = []
+        for index, item in enumerate(data):
+            try:
+                codes.append(_option(rules, attribute, item))
+            except ValueProblem as problem:
+                raise problem.inside(f"[{index}]") from None
         return list(dict.fromkeys(codes))
     if kind == "price_collection":
         return _prices(rules, data)
     if kind == "metric":
         return _metric(attribute, data)
     raise ValueProblem(
-        "unsupported_type", f"Attribute type {kind!r} takes no values here."
+        "unsupported_type", f"Attribute type {shown(kind)} takes no values here."
     )
 
 
 def _text(rules: CatalogRules, attribute: Attribute, data: Any) -> str:
     if not isinstance(data, str):
-        raise ValueProblem("invalid_type", f"Expected text, got {data!r}.", "string")
+        raise ValueProblem(
+            "invalid_type", f"Expected text, got {shown(data)}.", "string"
+        )
     limit = attribute.rules.get("max_characters") or (
         TEXTAREA_MAX if attribute.type == "textarea" else TEXT_MAX
     )
@@ -312,13 +323,13 @@ def _text(rules: CatalogRules, attribute: Attribute, data: Any) -> str:
     except TimeoutError:
         raise ValueProblem(
             "pattern_too_slow",
-            f"The pattern of {attribute.code!r} took too long on this text.",
+            f"The pattern of {shown(attribute.code)} took too long on this text.",
             "a simpler validation pattern on the attribute",
         ) from None
     if not matched:
         raise ValueProblem(
             "pattern_mismatch",
-            f"{data!r} does not match the pattern {pattern.pattern!r}.",
+            f"{shown(data)} does not match the pattern {shown(pattern.pattern)}.",
             f"text matching {pattern.pattern}",
         )
     return data
@@ -327,23 +338,25 @@ def _text(rules: CatalogRules, attribute: Attribute, data: Any) -> str:
 def _decimal(data: Any, what: str = "number") -> Decimal:
     if isinstance(data, bool) or not isinstance(data, (int, float, str)):
         raise ValueProblem(
-            "invalid_type", f"Expected a {what}, got {data!r}.", "number"
+            "invalid_type", f"Expected a {what}, got {shown(data)}.", "number"
         )
     text = str(data)
     if not _NUMBER.match(text):
         raise ValueProblem(
-            "invalid_number", f"{data!r} is not a number.", "a number such as 12.5"
+            "invalid_number", f"{shown(data)} is not a number.", "a number such as 12.5"
         )
     value = Decimal(text)
     if not value.is_zero() and not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
         raise ValueProblem(
             "out_of_range",
-            f"{data!r} is too large or too small.",
+            f"{shown(data)} is too large or too small.",
             f"a magnitude between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT}",
         )
     if len(value.as_tuple().digits) > MAX_DIGITS:
         raise ValueProblem(
-            "too_precise", f"{data!r} has too many digits.", f"at most {MAX_DIGITS}"
+            "too_precise",
+            f"{shown(data)} has too many digits.",
+            f"at most {MAX_DIGITS}",
         )
     return abs(value) if value.is_zero() else value
 
@@ -354,20 +367,20 @@ def _number(attribute: Attribute, data: Any) -> str:
     if not rule.get("decimals_allowed") and value != value.to_integral_value():
         raise ValueProblem(
             "decimals_not_allowed",
-            f"{data!r} has decimals; this attribute takes whole numbers.",
+            f"{shown(data)} has decimals; this attribute takes whole numbers.",
             "an integer",
         )
     if rule.get("negative_allowed") is False and value < 0:
         raise ValueProblem(
-            "negative_not_allowed", f"{data!r} is negative.", "a number ≥ 0"
+            "negative_not_allowed", f"{shown(data)} is negative.", "a number ≥ 0"
         )
     if rule.get("min") is not None and value < Decimal(str(rule["min"])):
         raise ValueProblem(
-            "below_min", f"{data!r} is below {rule['min']}.", f"≥ {rule['min']}"
+            "below_min", f"{shown(data)} is below {rule['min']}.", f"≥ {rule['min']}"
         )
     if rule.get("max") is not None and value > Decimal(str(rule["max"])):
         raise ValueProblem(
-            "above_max", f"{data!r} is above {rule['max']}.", f"≤ {rule['max']}"
+            "above_max", f"{shown(data)} is above {rule['max']}.", f"≤ {rule['max']}"
         )
     return _plain(value)
 
@@ -382,7 +395,7 @@ def _plain(value: Decimal) -> str:
 def _date(data: Any) -> str:
     if not isinstance(data, str):
         raise ValueProblem(
-            "invalid_type", f"Expected a date, got {data!r}.", "YYYY-MM-DD"
+            "invalid_type", f"Expected a date, got {shown(data)}.", "YYYY-MM-DD"
         )
     try:
         if not _DATE.match(data):
@@ -391,7 +404,7 @@ def _date(data: Any) -> str:
     except ValueError:
         raise ValueProblem(
             "invalid_date",
-            f"{data!r} is not a valid date.",
+            f"{shown(data)} is not a valid date.",
             "a calendar date as YYYY-MM-DD",
         ) from None
 
@@ -400,14 +413,14 @@ def _option(rules: CatalogRules, attribute: Attribute, data: Any) -> str:
     known = rules.options.get(attribute.code, {})
     if not isinstance(data, str):
         raise ValueProblem(
-            "invalid_type", f"Expected an option code, got {data!r}.", "string"
+            "invalid_type", f"Expected an option code, got {shown(data)}.", "string"
         )
     code = known.get(data.lower())
     if code is None:
         sample = ", ".join(sorted(known.values())[:10]) or "no options defined"
         raise ValueProblem(
             "unknown_option",
-            f"{data!r} is not an option of attribute {attribute.code!r}.",
+            f"{shown(data)} is not an option of attribute {shown(attribute.code)}.",
             f"one of: {sample}",
         )
     return code
@@ -425,7 +438,7 @@ def _fields(
         if key not in names:
             raise ValueProblem(
                 "unknown_field",
-                f"{what.capitalize()} has no field {key!r}.",
+                f"{what.capitalize()} has no field {shown(key)}.",
                 example,
                 key_path("", key),
             )
@@ -443,7 +456,7 @@ def _prices(rules: CatalogRules, data: Any) -> list[dict[str, str]]:
     if not isinstance(data, list):
         raise ValueProblem(
             "invalid_type",
-            f"Expected a list of prices, got {data!r}.",
+            f"Expected a list of prices, got {shown(data)}.",
             f"[{_PRICE_EXAMPLE}]",
         )
     prices: dict[str, str] = {}
@@ -458,13 +471,22 @@ def _prices(rules: CatalogRules, data: Any) -> list[dict[str, str]]:
 
 def _price(rules: CatalogRules, item: Any, seen: dict[str, str]) -> tuple[str, str]:
     if not isinstance(item, dict):
-        raise ValueProblem("invalid_price", f"{item!r} is not a price.", _PRICE_EXAMPLE)
+        raise ValueProblem(
+            "invalid_price", f"{shown(item)} is not a price.", _PRICE_EXAMPLE
+        )
     _fields(item, ("amount", "currency"), "a price", _PRICE_EXAMPLE)
     currency = item["currency"]
+    if not isinstance(currency, str):
+        raise ValueProblem(
+            "invalid_type",
+            f"Expected a currency code, got {shown(currency)}.",
+            "an ISO 4217 code such as EUR, as a string",
+            ".currency",
+        )
     if currency not in rules.currencies:
         raise ValueProblem(
             "unknown_currency",
-            f"Currency {currency!r} is not enabled.",
+            f"Currency {shown(currency)} is not enabled.",
             f"one of {', '.join(sorted(rules.currencies))}",
             ".currency",
         )
@@ -478,7 +500,10 @@ def _price(rules: CatalogRules, item: Any, seen: dict[str, str]) -> tuple[str, s
         raise problem.inside(".amount") from None
     if value < 0:
         raise ValueProblem(
-            "negative_price", f"Price {item['amount']!r} is negative.", "≥ 0", ".amount"
+            "negative_price",
+            f"Price {shown(item['amount'])} is negative.",
+            "≥ 0",
+            ".amount",
         )
     with localcontext(prec=MAX_DIGITS + MAX_EXPONENT):
         return currency, format(value.quantize(Decimal("0.01")), "f")
@@ -487,14 +512,14 @@ def _price(rules: CatalogRules, item: Any, seen: dict[str, str]) -> tuple[str, s
 def _metric(attribute: Attribute, data: Any) -> dict[str, str]:
     if not isinstance(data, dict):
         raise ValueProblem(
-            "invalid_metric", f"{data!r} is not a measurement.", _METRIC_EXAMPLE
+            "invalid_metric", f"{shown(data)} is not a measurement.", _METRIC_EXAMPLE
         )
     _fields(data, ("amount", "unit"), "a measurement", _METRIC_EXAMPLE)
     unit = data["unit"]
     if not isinstance(unit, str) or not _UNIT.match(unit):
         raise ValueProblem(
             "invalid_unit",
-            f"{unit!r} is not a unit.",
+            f"{shown(unit)} is not a unit.",
             "a unit code such as KILOGRAM",
             ".unit",
         )
@@ -505,7 +530,7 @@ def _metric(attribute: Attribute, data: Any) -> dict[str, str]:
     if attribute.rules.get("negative_allowed") is False and amount < 0:
         raise ValueProblem(
             "negative_not_allowed",
-            f"{data['amount']!r} is negative.",
+            f"{shown(data['amount'])} is negative.",
             "a number ≥ 0",
             ".amount",
         )
