@@ -202,6 +202,7 @@ class SitePlan:
         yield self.landing_page()
         yield self.not_found_page()
         for locale in self.locales:
+            yield self.not_found_page(locale)
             yield from self.home_pages(locale)
             yield self.thanks_page(locale)
             for code in self.categories:
@@ -330,10 +331,15 @@ class SitePlan:
         data["refresh_url"] = self.homes[self.default_locale]
         return PageSpec("index.html", "index.html", data, "site landing page")
 
-    def not_found_page(self) -> PageSpec:
-        locale = self.default_locale
-        data = self._frame(locale, self.homes, canonical=False, noindex=True)
-        return PageSpec("404.html", "404.html", data, "not-found page")
+    def not_found_page(self, locale: str | None = None) -> PageSpec:
+        """The site-wide 404 page, or with ``locale`` the one a web server
+        answers for a missing address under that locale's folder."""
+        frame_locale = locale or self.default_locale
+        data = self._frame(frame_locale, self.homes, canonical=False, noindex=True)
+        if locale is None:
+            return PageSpec("404.html", "404.html", data, "not-found page")
+        path = f"{urls.locale_segment(locale)}/{urls.NOT_FOUND_PAGE}"
+        return PageSpec(path, "404.html", data, f"not-found page {locale}")
 
     def home_pages(self, locale: str) -> Iterator[PageSpec]:
         """The top categories and every product of ``locale``, page by page."""

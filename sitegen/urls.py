@@ -11,6 +11,9 @@ from slugify import slugify
 
 from sitegen.model import ProductView
 
+# The file a locale's folder answers for a missing address below it.
+NOT_FOUND_PAGE = "404.html"
+
 # Long names make unwieldy URLs; the SKU after the name tells products apart.
 _NAME_SLUG_LENGTH = 80
 # A product's directory name must fit the 255 bytes file systems allow, with

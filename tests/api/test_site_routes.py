@@ -32,22 +32,51 @@ def site(build_dir: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "not_found_page"),
     [
-        "sitemap.xml/",
-        "robots.txt/",
-        "404.html/",
-        "en-us/index.html/",
-        "en-us/page/2/index.html/",
+        ("sitemap.xml/", "404.html"),
+        ("robots.txt/", "404.html"),
+        ("404.html/", "404.html"),
+        ("en-us/index.html/", "en-us/404.html"),
+        ("en-us/page/2/index.html/", "en-us/404.html"),
     ],
 )
 def test_a_file_asked_for_as_a_folder_is_not_found(
-    client, site: str, build_dir: Path, path: str
+    client, site: str, build_dir: Path, path: str, not_found_page: str
 ) -> None:
     response = client.get(f"/catalog/{site}/{path}", follow_redirects=False)
 
     assert response.status_code == 404
-    assert response.text == (build_dir / "catalog" / site / "404.html").read_text()
+    page = build_dir / "catalog" / site / not_found_page
+    assert response.text == page.read_text()
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "home"),
+    [
+        ("fr-fr/p/no-such-product/", "fr-FR", "fr-fr/"),
+        ("fr-fr/c/no-such-category/page/9/", "fr-FR", "fr-fr/"),
+        ("fr-fr/nothing.txt", "fr-FR", "fr-fr/"),
+        ("fr-fr/404.html", "fr-FR", "fr-fr/"),
+        ("en-us/p/no-such-product/", "en-US", "en-us/"),
+        ("de-de/p/no-such-product/", "en-US", "en-us/"),  # not a locale of the site
+        ("static/missing.css", "en-US", "en-us/"),
+        ("404.html", "en-US", "en-us/"),
+        ("nothing/", "en-US", "en-us/"),
+    ],
+)
+def test_a_missing_page_answers_the_not_found_page_of_its_locale(
+    client, site: str, path: str, lang: str, home: str
+) -> None:
+    response = client.get(f"/catalog/{site}/{path}", follow_redirects=False)
+
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert f'<html lang="{lang}">' in response.text
+    assert '<meta name="robots" content="noindex">' in response.text
+    assert f'class="back-home" href="/catalog/{site}/{home}"' in response.text
+    french = "Page introuvable" in response.text
+    assert french == (lang == "fr-FR")
 
 
 @pytest.mark.parametrize(

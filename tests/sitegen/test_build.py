@@ -392,3 +392,46 @@ def test_missing_theme_is_reported_with_its_path(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="Theme 'neon' of site 'acme'"):
         build(tmp_path, [], config=make_config(theme="neon"))
     assert not os.path.lexists(tmp_path / "catalog" / "acme")
+
+
+def test_each_locale_has_a_not_found_page_in_its_language(tmp_path: Path) -> None:
+    build(tmp_path, [make_product(1, "Desk Lamp")])
+
+    french = site_file(tmp_path, "/catalog/acme/fr-fr/404.html")
+    page = read_page(french)
+    assert page.lang == "fr-FR"
+    assert page.title == "Page introuvable | Acme"
+    assert page.meta["robots"] == "noindex"
+    assert page.alternates() == {}  # nothing to index, so no alternates
+    assert {"class": "back-home", "href": "/catalog/acme/fr-fr/"} in page.anchors
+    english = read_page(site_file(tmp_path, "/catalog/acme/en-us/404.html"))
+    assert english.lang == "en-US" and english.title == "Page not found | Acme"
+    locs = sitemap_locs(tmp_path)
+    assert not [loc for loc in locs if "404" in loc]
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    site = (root / "catalog" / "acme").resolve()
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_an_incremental_build_gives_the_tree_a_clean_build_gives(
+    tmp_path: Path,
+) -> None:
+    lamp = make_product(1, "Desk Lamp", locales=("en_US", "fr_FR", "de_DE"))
+    hammer = make_product(2, "Hammer", categories=("tools",))
+    before = make_config(locales=["en_US", "fr_FR"])
+    after = make_config(locales=["de_DE", "en_US"])
+    build(tmp_path / "incremental", [lamp, hammer], config=before)
+
+    incremental = build(tmp_path / "incremental", [lamp], config=after)
+    build(tmp_path / "clean", [lamp], config=after)
+
+    tree = _tree(tmp_path / "incremental")
+    assert tree == _tree(tmp_path / "clean")
+    assert "de-de/404.html" in tree and "fr-fr/404.html" not in tree
+    assert "fr-fr/404.html" in incremental.removed
