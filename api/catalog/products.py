@@ -14,10 +14,20 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import msgspec
-from sqlalchemy import Select, delete, func, literal_column, select, text, tuple_
+from sqlalchemy import (
+    Select,
+    delete,
+    func,
+    literal_column,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from api.catalog.locks import PRODUCT_PARENTS, lock_tree
 from api.catalog.models import (
     Attribute,
     AttributeValue,
@@ -33,7 +43,7 @@ from api.catalog.schemas import (
     ValueOut,
 )
 from api.catalog.values import CatalogRules, Value, check_values
-from api.errors import ApiError, FieldError, InvalidInput, invalid, key_path
+from api.errors import ApiError, FieldError, InvalidInput, invalid, key_path, shown
 
 MAX_LIMIT = 100
 # Control, format (e.g. bidi overrides), line and paragraph separators, surrogates.
@@ -93,21 +103,59 @@ def _check_product_fields(
     return errors
 
 
-def _check_parent(db: Session, sku: str, parent: str | None) -> list[FieldError]:
+def _check_parent(db: Session, names: set[str], parent: str | None) -> list[FieldError]:
+    """Problems with making ``parent`` the parent of the product ``names``
+    (its SKU, and the new SKU when it is renamed); call with the parent
+    links locked."""
     if parent is None:
         return []
-    if parent == sku:
-        problem = "A product cannot be its own parent."
-    elif (
-        len(parent) > 255
-        or db.scalar(select(Product.id).where(Product.sku == parent)) is None
-    ):
-        problem = f"Parent {parent[:255]!r} is not a product of this catalog."
-    else:
+    expected = "the SKU of another product that is not below this one"
+    if parent in names:
+        return [
+            FieldError(
+                "$.parent",
+                "parent_cycle",
+                "A product cannot be its own parent.",
+                expected,
+            )
+        ]
+    if len(parent) > 255 or not _exists(db, parent):
+        return [
+            FieldError(
+                "$.parent",
+                "unknown_parent",
+                f"Parent {shown(parent)} is not a product of this catalog.",
+                expected,
+            )
+        ]
+    chain = _parent_chain(db, parent)
+    below = next((i for i, sku in enumerate(chain) if sku in names), None)
+    if below is None:
         return []
+    loop = " → ".join(shown(sku) for sku in [chain[below], *chain[: below + 1]])
     return [
-        FieldError("$.parent", "unknown_parent", problem, "the SKU of another product")
+        FieldError(
+            "$.parent",
+            "parent_cycle",
+            f"Product {shown(parent)} is already below this product, so the "
+            f"parents would loop: {loop}.",
+            expected,
+        )
     ]
+
+
+def _exists(db: Session, sku: str) -> bool:
+    return db.scalar(select(Product.id).where(Product.sku == sku)) is not None
+
+
+def _parent_chain(db: Session, sku: str) -> list[str]:
+    """``sku``, its parent, and so on up; stops at a loop already stored."""
+    chain: list[str] = []
+    current: str | None = sku
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = db.scalar(select(Product.parent_code).where(Product.sku == current))
+    return chain
 
 
 def create_product(
@@ -119,7 +167,9 @@ def create_product(
     )
     values, value_errors = check_values(rules, body.family, body.values)
     errors.extend(value_errors)
-    errors.extend(_check_parent(db, body.sku, body.parent))
+    if body.parent is not None:
+        lock_parent_links(db)
+        errors.extend(_check_parent(db, {body.sku}, body.parent))
     if errors:
         raise InvalidInput(errors)
     product_id = db.scalar(
@@ -164,6 +214,8 @@ def patch_product(
     db: Session, sku: str, body: ProductPatch, rules: CatalogRules | None = None
 ) -> Product:
     rules = rules or CatalogRules.load(db)
+    if changes_parent_links(body):
+        lock_parent_links(db)
     product = get_product(db, sku, lock=True)
     family = product.family_code if body.family is msgspec.UNSET else body.family
     new_sku = None if body.sku is msgspec.UNSET else body.sku
@@ -190,15 +242,25 @@ def patch_product(
             for code in stray
             if rules.attributes.get(code) and not _cleared(values, code)
         )
+    renamed = new_sku is not None and new_sku != product.sku
     if body.parent is not msgspec.UNSET:
-        errors.extend(_check_parent(db, new_sku or product.sku, body.parent))
+        names = {product.sku} | ({new_sku} if new_sku else set())
+        errors.extend(_check_parent(db, names, body.parent))
     if errors:
         raise InvalidInput(errors)
-    if new_sku is not None and new_sku != product.sku:
-        if db.scalar(select(Product.id).where(Product.sku == new_sku)) is not None:
+    if new_sku is not None and renamed:
+        if _exists(db, new_sku):
             raise ApiError(
-                409, "sku_exists", f"A product with SKU {new_sku!r} already exists."
+                409,
+                "sku_exists",
+                f"A product with SKU {shown(new_sku)} already exists.",
             )
+        # The children follow their parent to its new SKU.
+        db.execute(
+            update(Product)
+            .where(Product.parent_code == product.sku)
+            .values(parent_code=new_sku)
+        )
         product.sku = new_sku
     if body.family is not msgspec.UNSET:
         product.family_code = body.family
@@ -216,12 +278,39 @@ def patch_product(
     return product
 
 
+def changes_parent_links(body: ProductPatch) -> bool:
+    """Whether ``body`` sets a parent or renames (which moves the children)."""
+    return body.sku is not msgspec.UNSET or body.parent not in (msgspec.UNSET, None)
+
+
+def lock_parent_links(db: Session) -> None:
+    """Hold the parent links of this catalog until commit.
+
+    Parent checks read links other requests may be changing. Take it before
+    locking any product row: a rename updates its children's rows while
+    holding it, so a row lock taken first could wait in a circle.
+    """
+    lock_tree(db, PRODUCT_PARENTS)
+
+
 def _cleared(values: list[Value], code: str) -> bool:
     return any(v.attribute == code and v.data is None for v in values)
 
 
 def delete_product(db: Session, sku: str) -> None:
+    """Delete a product that no other product names as its parent."""
+    lock_parent_links(db)
     product = get_product(db, sku, lock=True)
+    children = db.scalar(
+        select(func.count()).select_from(Product).where(Product.parent_code == sku)
+    )
+    if children:
+        raise ApiError(
+            409,
+            "has_children",
+            f"Product {shown(sku)} is the parent of {children} product(s); "
+            "give them another parent or delete them first.",
+        )
     db.delete(product)
     db.flush()
 
@@ -415,9 +504,7 @@ def category_and_descendants(code: str) -> Select[tuple[str]]:
     tree = (
         select(Category.code).where(Category.code == code).cte("tree", recursive=True)
     )
-    tree = tree.union(
-        select(Category.code).where(Category.parent_code == tree.c.code)
-    )
+    tree = tree.union(select(Category.code).where(Category.parent_code == tree.c.code))
     return select(tree.c.code)
 
 

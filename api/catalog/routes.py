@@ -237,6 +237,8 @@ class ProductController(Controller):
         """Merge-patch: given fields replace, values merge per locale and scope."""
         pim.require(WRITE)
         with tenant_session(pim.org_slug) as db:
+            if products.changes_parent_links(data):
+                products.lock_parent_links(db)
             current = products.get_product(db, sku, lock=True)
             published = publications_of(db, [current.id]).get(current.id, {})
             if published and data.sku not in (UNSET, sku):
@@ -261,6 +263,7 @@ class ProductController(Controller):
         """Delete a product; channels that published it re-render without it."""
         pim.require(WRITE)
         with tenant_session(pim.org_slug) as db:
+            products.lock_parent_links(db)
             product = products.get_product(db, sku, lock=True)
             channels = publications_of(db, [product.id]).get(product.id, {})
             products.delete_product(db, sku)
