@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 log = logging.getLogger(__name__)
 
 SHOWN_MAX = 60  # characters of an input value quoted in a message
+MAX_LISTED = 50  # field errors an answer lists
 
 
 class FieldError(msgspec.Struct, omit_defaults=True):
@@ -92,6 +93,16 @@ def not_found(kind: str, key: str) -> ApiError:
 
 
 def _response(body: ErrorBody, headers: dict[str, str] | None = None) -> Response[Any]:
+    if len(body.errors) > MAX_LISTED:
+        # One bad input repeated can yield errors by the hundred thousand;
+        # the first ones show the client what to fix.
+        body = ErrorBody(
+            body.status,
+            body.code,
+            f"{body.detail} The first {MAX_LISTED} of {len(body.errors)} errors "
+            "are listed.",
+            body.errors[:MAX_LISTED],
+        )
     return Response(
         content=msgspec.json.encode(body),
         status_code=body.status,
