@@ -194,8 +194,7 @@ _GERMAN = {
     "kann; bitte prüfen Sie es.",
     "quote_error_unreadable": "Was hier gesendet wurde, konnten wir nicht lesen; "
     "bitte geben Sie es erneut ein.",
-    "quote_error_product": "Für {product} können keine Angebote mehr angefragt "
-    "werden.",
+    "quote_error_product": "Für {product} können keine Angebote mehr angefragt werden.",
     "quote_error_no_product": "Wählen Sie ein Produkt, für das Sie ein Angebot "
     "möchten.",
     "quote_error_too_many": "Fragen Sie höchstens {items} Produkte in einer "

@@ -16,6 +16,7 @@ from api.quotes.models import Lead
 STATUSES = ("new", "contacted", "qualified", "won", "lost")
 MAX_LIMIT = 100
 _LARGEST_ID = 2**63 - 1
+_ID_DIGITS = len(str(_LARGEST_ID))
 ONE_OF_STATUSES = f"one of {', '.join(STATUSES)}"
 
 
@@ -71,14 +72,18 @@ def encode_cursor(last_id: int) -> str:
 
 
 def decode_cursor(cursor: str) -> int:
-    """The id a page ended at; 422 for anything this API did not hand out."""
+    """The id a page ended at; 422 for anything this API did not hand out.
+
+    Base64 and numbers each have several spellings of one value (padding,
+    leading zeros); only the one :func:`encode_cursor` writes is a cursor.
+    """
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = raw.partition(":")
         if kind != "l" or not value.isascii() or not value.isdigit():
             raise ValueError(raw)
         position = int(value)
-        if position > _LARGEST_ID:
+        if not 1 <= position <= _LARGEST_ID or encode_cursor(position) != cursor:
             raise ValueError(raw)
         return position
     except (ValueError, binascii.Error, UnicodeDecodeError):
@@ -127,8 +132,17 @@ def list_leads(
     )
 
 
-def get_lead(db: Session, lead_id: int, *, lock: bool = False) -> Lead:
-    """The lead, or 404 as for any id this organisation does not have."""
+def get_lead(db: Session, lead_id: int | str, *, lock: bool = False) -> Lead:
+    """The lead, or 404 as for any id this organisation does not have.
+
+    ``lead_id`` may be the path segment as sent: one that is not an id as
+    this API writes it (``abc``, ``007``) names no lead either.
+    """
+    if isinstance(lead_id, str):
+        digits = lead_id.isascii() and lead_id.isdigit() and len(lead_id) <= _ID_DIGITS
+        if not digits or lead_id != str(int(lead_id)):
+            raise not_found("lead", lead_id)
+        lead_id = int(lead_id)
     lead = None
     if 1 <= lead_id <= _LARGEST_ID:
         query = select(Lead).where(Lead.id == lead_id)
@@ -138,7 +152,7 @@ def get_lead(db: Session, lead_id: int, *, lock: bool = False) -> Lead:
     return lead
 
 
-def set_status(db: Session, lead_id: int, patch: LeadPatch) -> Lead:
+def set_status(db: Session, lead_id: int | str, patch: LeadPatch) -> Lead:
     status = check_status("$.status", patch.status)
     lead = get_lead(db, lead_id, lock=True)
     lead.status = status

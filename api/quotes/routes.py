@@ -15,8 +15,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect
 
 from api.auth.principal import READ, WRITE, Principal, pim_enabled
-from api.database import public_session, tenant_session
-from api.errors import ApiError, FieldError, InvalidInput, field_error
+from api.database import is_valid_slug, public_session, tenant_session
+from api.errors import ApiError, FieldError, InvalidInput
 from api.jobs import site_channel
 from api.quotes import leads
 from api.quotes.error_page import error_page_context
@@ -36,6 +36,7 @@ from api.quotes.service import (
     product_names,
 )
 from api.quotes.site_page import render_site_page
+from api.request_body import body_required, is_json, read_json
 from api.settings import get_settings
 from api.tenants.service import get_org
 from sitegen.model import SiteConfig
@@ -63,7 +64,8 @@ def quote_path(org_slug: str) -> str:
 
 def _site(org_slug: str) -> _Site:
     with public_session() as db:
-        org = get_org(db, org_slug)
+        # A slug that could never be valid (say "%00") is looked up nowhere.
+        org = get_org(db, org_slug) if is_valid_slug(org_slug) else None
         if org is None or not org.pim_enabled:
             raise ApiError(
                 404, "organization_not_found", f"No catalog {org_slug!r} exists."
@@ -79,22 +81,29 @@ def _site(org_slug: str) -> _Site:
     return _Site(name=name, theme=theme, channel=channel, locales=locales)
 
 
-def _decode_json(raw: bytes, content_type: str) -> QuoteIn:
-    if content_type != "application/json":
+def _decode_json(request: Request[Any, Any, Any], raw: bytes) -> QuoteIn:
+    """A JSON quote, read and refused as every other JSON body of the API."""
+    if not raw.strip():
+        raise body_required()
+    if not is_json(request.content_type):
+        given = request.headers.get("content-type")
+        problem = f"it came as {given}" if given else "it came without a content type"
+        forms = " or ".join(sorted(FORM_TYPES))
+        accepted = f"application/json or a form post ({forms})"
         raise ApiError(
             415,
             "unsupported_media_type",
-            "Send the quote as application/json or as a form post "
-            f"({' or '.join(sorted(FORM_TYPES))}).",
+            f"Send the quote as {accepted}; {problem}.",
+            [
+                FieldError(
+                    "header.content-type",
+                    "unsupported_media_type",
+                    f"The body is neither JSON nor a form; {problem}.",
+                    accepted,
+                )
+            ],
         )
-    try:
-        return msgspec.json.decode(raw, type=QuoteIn)
-    except msgspec.ValidationError as exc:
-        raise InvalidInput([field_error(str(exc))]) from exc
-    except msgspec.DecodeError as exc:
-        raise ApiError(
-            400, "malformed_json", f"The body is not valid JSON: {exc}"
-        ) from exc
+    return msgspec.convert(read_json(raw, QuoteIn), QuoteIn, strict=True)
 
 
 async def _store(
@@ -119,7 +128,7 @@ async def _store(
 async def _json_quote(
     request: Request[Any, Any, Any], org_slug: str, site: _Site
 ) -> Response[Any]:
-    body = _decode_json(await request.body(), request.content_type[0])
+    body = _decode_json(request, await request.body())
     await _store(org_slug, site, body, [])
     return Response(QuoteOut(status="received"), status_code=201)
 
@@ -265,19 +274,21 @@ class LeadController(Controller):
             page.links = leads.LeadLinks(next=f"{request.url.path}?{urlencode(params)}")
         return page
 
-    @get("/{lead_id:int}", sync_to_thread=True)
+    # The id is read as text so that "/leads/abc" is a lead that does not
+    # exist, like "/leads/999", rather than a route that does not.
+    @get("/{lead_id:str}", sync_to_thread=True)
     def get_lead(
-        self, pim: NamedDependency[Principal], lead_id: FromPath[int]
+        self, pim: NamedDependency[Principal], lead_id: FromPath[str]
     ) -> leads.LeadOut:
         pim.require(READ)
         with tenant_session(pim.org_slug) as db:
             return leads.lead_out(leads.get_lead(db, lead_id))
 
-    @patch("/{lead_id:int}", sync_to_thread=True)
+    @patch("/{lead_id:str}", sync_to_thread=True)
     def patch_lead(
         self,
         pim: NamedDependency[Principal],
-        lead_id: FromPath[int],
+        lead_id: FromPath[str],
         data: JSONBody[leads.LeadPatch],
     ) -> leads.LeadOut:
         """Move a lead along: ``{"status": "contacted"}``."""

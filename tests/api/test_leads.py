@@ -237,3 +237,36 @@ def test_a_read_only_token_reads_leads_but_cannot_change_them(client, sales) -> 
     assert refused.json()["code"] == "insufficient_scope"
     with tenant_session(sales.slug) as db:
         assert db.get(Lead, ada).status == "new"
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "bDox====",  # "l:1" with more padding than base64 has
+        "bDox=",
+        "bDowMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAx",  # l:000…01
+        "bDowMQ",  # l:01
+        "bDow",  # l:0, before any lead
+        "bDotMQ",  # l:-1
+    ],
+)
+def test_a_cursor_spelled_otherwise_than_this_api_writes_it_is_422(
+    client, sales, cursor
+) -> None:
+    response = client.get(LEADS, params={"cursor": cursor}, headers=sales.headers)
+
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert (error["path"], error["code"]) == ("query.cursor", "invalid_cursor")
+
+
+@pytest.mark.parametrize("lead_id", ["abc", "-1", "1.0", "0001", "%C3%A9", "1e3"])
+def test_a_lead_id_that_is_no_number_is_an_unknown_lead(client, sales, lead_id) -> None:
+    read = client.get(f"{LEADS}/{lead_id}", headers=sales.headers)
+    changed = client.patch(
+        f"{LEADS}/{lead_id}", json={"status": "won"}, headers=sales.headers
+    )
+
+    for response in (read, changed):
+        assert response.status_code == 404, response.text
+        assert response.json()["code"] == "lead_not_found"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
@@ -468,9 +469,7 @@ def test_json_clients_keep_the_json_error_shape(client, shop, body, path, code) 
 def _multipart(fields: list[tuple[str, bytes]], boundary: str = "quote-b0undary"):
     disposition = 'Content-Disposition: form-data; name="{}"'
     parts = [
-        f"--{boundary}\r\n{disposition.format(name)}\r\n\r\n".encode()
-        + value
-        + b"\r\n"
+        f"--{boundary}\r\n{disposition.format(name)}\r\n\r\n".encode() + value + b"\r\n"
         for name, value in fields
     ]
     body = b"".join(parts) + f"--{boundary}--\r\n".encode()
@@ -618,9 +617,7 @@ def test_the_quote_url_can_point_at_an_api_on_another_host(
     assert _product_form_action(build_dir, shop.slug) == elsewhere
 
 
-def test_form_error_page_is_worded_in_german_for_a_german_shopper(
-    client, shop
-) -> None:
+def test_form_error_page_is_worded_in_german_for_a_german_shopper(client, shop) -> None:
     channel = {"code": "web", "locales": ["en_US", "de_DE"], "currencies": ["EUR"]}
     response = client.post("/api/v1/pim/channels", json=channel, headers=shop.headers)
     assert response.status_code == 200, response.text
@@ -640,3 +637,101 @@ def test_form_error_page_is_worded_in_german_for_a_german_shopper(
     )
     for english in ("Your request was not sent", "Enter ", "Send request"):
         assert english not in response.text
+
+
+VALID = {"name": "A", "email": "a@example.com", "items": [{"sku": "Q-1"}]}
+
+
+@pytest.mark.parametrize("slug", ["%00", "No_Such", "%F0%9F%92%A5", "a" * 300])
+def test_a_slug_that_cannot_exist_is_an_unknown_catalog(client, slug) -> None:
+    response = client.post(url(slug), json=VALID)
+
+    assert response.status_code == 404, response.text
+    assert response.json()["code"] == "organization_not_found"
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "code", "error"),
+    [
+        (b"", 400, "body_required", ("$", "required")),
+        (b"  \n", 400, "body_required", ("$", "required")),
+        (b"{not json", 400, "malformed_json", ("$", "malformed_json")),
+        (b"\xff{}", 400, "malformed_json", ("$", "malformed_json")),
+        (
+            b'{"name": "\\ud800", "email": "a@example.com", "items": [{"sku": "Q-1"}]}',
+            422,
+            "validation_failed",
+            ("$.name", "invalid_character"),
+        ),
+        (
+            (
+                b'{"name": "A", "email": "a@example.com", '
+                b'"items": [{"sku": "Q-1", "quantity": 1e400}]}'
+            ),
+            422,
+            "validation_failed",
+            ("$.items[0].quantity", "out_of_range"),
+        ),
+        (
+            (
+                b'{"name": "A", "email": "a@example.com", '
+                b'"items": [{"sku": "Q-1", "quantity": 1.5}]}'
+            ),
+            422,
+            "validation_failed",
+            ("$.items[0].quantity", "invalid_type"),
+        ),
+    ],
+)
+def test_json_quote_bodies_are_refused_like_the_rest_of_the_api(
+    client, shop, content, status, code, error
+) -> None:
+    response = client.post(
+        url(shop.slug), content=content, headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["code"] == code
+    [first, *_] = body["errors"]
+    assert (first["path"], first["code"]) == error
+    assert first["expected"]
+    assert _leads(shop.slug) == []
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/json; charset=utf-8",
+        "application/vnd.api+json",
+        "application/merge-patch+json",
+    ],
+)
+def test_json_quotes_accept_every_json_media_type(client, shop, content_type) -> None:
+    response = client.post(
+        url(shop.slug),
+        content=json.dumps(VALID).encode(),
+        headers={"content-type": content_type},
+    )
+
+    assert response.status_code == 201, response.text
+    assert len(_leads(shop.slug)) == 1
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/json; charset=latin-1", None]
+)
+def test_a_quote_that_is_neither_json_nor_a_form_is_415(
+    client, shop, content_type
+) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    response = client.post(
+        url(shop.slug), content=json.dumps(VALID).encode(), headers=headers
+    )
+
+    assert response.status_code == 415, response.text
+    body = response.json()
+    assert body["code"] == "unsupported_media_type"
+    [error] = body["errors"]
+    assert error["path"] == "header.content-type"
+    assert _leads(shop.slug) == []
