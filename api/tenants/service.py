@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -12,15 +13,21 @@ from sqlalchemy.orm import Session
 
 from api.auth.passwords import hash_password
 from api.database import TENANT, get_engine, is_valid_slug, tenant_schema
-from api.errors import ApiError, invalid
+from api.errors import ApiError, invalid, shown
 from api.migrate import migrate_tenant
 from api.tenants.models import Membership, Organization, User
+from api.tenants.site import checked_base_url
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CHANNELS = ("web", "erp", "marketing", "conversations")
 DEFAULT_LOCALES = ("en_US",)
 DEFAULT_CURRENCIES = ("EUR", "USD")
+MAX_NAME_LENGTH = 200
+NAME_EXPECTED = f"one line of at most {MAX_NAME_LENGTH} characters"
+# Control characters, line and paragraph separators, and lone surrogates:
+# a name is shown on every page and in one-line messages.
+_NOT_IN_NAMES = frozenset({"Cc", "Cs", "Zl", "Zp"})
 
 
 def get_org(db: Session, slug: str) -> Organization | None:
@@ -43,6 +50,30 @@ def check_slug(slug: str) -> None:
         )
 
 
+def checked_name(name: str) -> str:
+    """``name`` without surrounding spaces, once fit to name an organisation;
+    422 ``invalid_name`` at ``$.name`` otherwise."""
+    name = name.strip()
+    for position, character in enumerate(name):
+        if unicodedata.category(character) in _NOT_IN_NAMES:
+            raise invalid(
+                "$.name",
+                "invalid_name",
+                f"Organisation name {shown(name)} contains the control character "
+                f"U+{ord(character):04X} at position {position + 1}.",
+                NAME_EXPECTED,
+            )
+    if len(name) > MAX_NAME_LENGTH:
+        raise invalid(
+            "$.name",
+            "invalid_name",
+            f"Organisation name {shown(name)} is {len(name)} characters long; "
+            f"at most {MAX_NAME_LENGTH} fit.",
+            NAME_EXPECTED,
+        )
+    return name
+
+
 def ensure_org(db: Session, slug: str, name: str | None = None) -> Organization:
     """The organisation ``slug``, created when missing; ``name`` names a new one."""
     return create_org(db, slug, name, same_name=False)[0]
@@ -59,7 +90,7 @@ def create_org(
     organisations.
     """
     check_slug(slug)
-    name = (name or "").strip() or None
+    name = checked_name(name or "") or None
     org = get_org(db, slug)
     if org is None:
         org = Organization(
@@ -178,5 +209,12 @@ def _seed(connection: Connection, org_slug: str) -> None:
 
 
 def set_org_settings(db: Session, org: Organization, **changes: Any) -> None:
-    """Merge top-level keys into the organisation's settings."""
+    """Merge top-level keys into the organisation's settings.
+
+    A site ``base_url`` among them is checked and normalised as
+    :func:`api.tenants.site.set_site` does.
+    """
+    site = changes.get("site")
+    if isinstance(site, dict) and site.get("base_url") is not None:
+        changes["site"] = {**site, "base_url": checked_base_url(str(site["base_url"]))}
     org.settings = {**(org.settings or {}), **changes}

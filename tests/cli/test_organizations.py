@@ -82,6 +82,17 @@ def test_org_create_under_another_name_fails(run):
 
 
 BASE_URL_EXPECTED = "Expected an absolute http(s) address such as https://shop.example."
+NAME_EXPECTED = "Expected one line of at most 200 characters."
+
+
+def _bad_base_url(url: str, problem: str) -> tuple[list[str], str]:
+    return (
+        ["ok-slug", "--base-url", url],
+        (
+            f"$.site.base_url: {url!r} is not a public base URL: {problem}. "
+            f"{BASE_URL_EXPECTED} (invalid_base_url)"
+        ),
+    )
 
 
 @pytest.mark.parametrize(
@@ -95,25 +106,57 @@ BASE_URL_EXPECTED = "Expected an absolute http(s) address such as https://shop.e
                 "characters. (invalid_slug)"
             ),
         ),
+        _bad_base_url("ftp://shop.example", "its scheme must be http or https"),
+        _bad_base_url(
+            "https://shop.example/?a=1",
+            "it may not carry a query (?) or a fragment (#)",
+        ),
+        _bad_base_url(
+            "https://shop example", "it contains a space or a control character"
+        ),
+        _bad_base_url(
+            'http://evil.example/"><script>',
+            "its path may hold only URL characters, no quotes or brackets",
+        ),
+        _bad_base_url(
+            "https://shop.example/a'b",
+            "its path may hold only URL characters, no quotes or brackets",
+        ),
+        _bad_base_url(
+            'http://evil"><script>.example/',
+            "it needs a host name or IP address, without a user part",
+        ),
+        _bad_base_url(
+            "https://user@shop.example",
+            "it needs a host name or IP address, without a user part",
+        ),
+        _bad_base_url(
+            "https://", "it needs a host name or IP address, without a user part"
+        ),
+        _bad_base_url("shop.example", "its scheme must be http or https"),
+        _bad_base_url("https://shop.example:70000", "its port must be from 1 to 65535"),
+        _bad_base_url(
+            "https://shop.exa\tmple", "it contains a space or a control character"
+        ),
         (
-            ["ok-slug", "--base-url", "ftp://shop.example"],
+            ["ok-slug", "--name", "Acme\nTools"],
             (
-                "$.site.base_url: 'ftp://shop.example' is not a public base URL. "
-                f"{BASE_URL_EXPECTED} (invalid_base_url)"
+                "$.name: Organisation name 'Acme\\nTools' contains the control "
+                f"character U+000A at position 5. {NAME_EXPECTED} (invalid_name)"
             ),
         ),
         (
-            ["ok-slug", "--base-url", "https://shop.example/?a=1"],
+            ["ok-slug", "--name", "Acme\x1b[31m"],
             (
-                "$.site.base_url: 'https://shop.example/?a=1' is not a public base "
-                f"URL. {BASE_URL_EXPECTED} (invalid_base_url)"
+                "$.name: Organisation name 'Acme\\x1b[31m' contains the control "
+                f"character U+001B at position 5. {NAME_EXPECTED} (invalid_name)"
             ),
         ),
         (
-            ["ok-slug", "--base-url", "https://shop example"],
+            ["ok-slug", "--name", "A" * 201],
             (
-                "$.site.base_url: 'https://shop example' is not a public base "
-                f"URL. {BASE_URL_EXPECTED} (invalid_base_url)"
+                f"$.name: Organisation name {'A' * 60 + '…'!r} is 201 characters "
+                f"long; at most 200 fit. {NAME_EXPECTED} (invalid_name)"
             ),
         ),
     ],
@@ -122,6 +165,36 @@ def test_org_create_refuses_bad_input_in_one_line(run, database, args, message):
     done = run("org", "create", *args)
     assert (done.code, done.out, done.err) == (1, "", f"error: {message}\n")
     assert _org(args[0]) is None
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("HTTPS://Shop.Example/", "https://shop.example"),
+        ("http://127.0.0.1:8080/catalog/", "http://127.0.0.1:8080/catalog"),
+        ("http://[::1]:8000", "http://[::1]:8000"),
+        ("https://bücher.example/", "https://xn--bcher-kva.example"),
+        ("https://shop.example/a%20b/", "https://shop.example/a%20b"),
+    ],
+)
+def test_org_create_stores_the_base_url_normalised(run, given, stored):
+    slug = fresh_slug()
+
+    done = run("org", "create", slug, "--base-url", given)
+
+    assert done.code == 0, done.err
+    assert done.out.splitlines()[-1] == f"public base URL: {stored}"
+    assert _org(slug).settings["site"]["base_url"] == stored
+
+
+def test_org_create_accepts_a_name_of_two_hundred_characters(run):
+    slug = fresh_slug()
+    name = "Ä" * 200
+
+    done = run("org", "create", slug, "--name", f"  {name} ")
+
+    assert done.code == 0, done.err
+    assert _org(slug).name == name
 
 
 def test_token_for_an_unknown_organisation_points_to_org_create(run, database):
