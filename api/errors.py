@@ -216,7 +216,10 @@ def validation_error_handler(
         else ("validation_failed")
     )
     status = 400 if code == "malformed_json" else 422
-    return _response(ErrorBody(status, code, errors[0].message, errors))
+    detail = errors[0].message
+    if status == 422:
+        detail = f"{len(errors)} invalid field(s): {detail}"
+    return _response(ErrorBody(status, code, detail, errors))
 
 
 # A Litestar HTTP error's code comes from its status, never from its wording.

@@ -64,7 +64,7 @@ def _check_product_fields(
             FieldError(
                 "$.sku",
                 "invalid_sku",
-                f"SKU {sku!r} is not valid.",
+                f"SKU {shown(sku)} is not valid.",
                 "1 to 255 characters without leading or trailing spaces",
             )
         )
@@ -77,7 +77,7 @@ def _check_product_fields(
             FieldError(
                 "$.sku",
                 "invalid_sku",
-                f"SKU {sku!r} contains '/', an invisible or control character, "
+                f"SKU {shown(sku)} contains '/', an invisible or control character, "
                 "or is a dot path.",
                 "printable characters other than '/'",
             )
@@ -87,7 +87,7 @@ def _check_product_fields(
             FieldError(
                 "$.family",
                 "unknown_family",
-                f"Family {family!r} does not exist.",
+                f"Family {shown(family)} does not exist.",
                 f"one of {', '.join(sorted(rules.family_attributes)[:20])}",
             )
         )
@@ -97,7 +97,7 @@ def _check_product_fields(
                 FieldError(
                     f"$.categories[{index}]",
                     "unknown_category",
-                    f"Category {code!r} does not exist.",
+                    f"Category {shown(code)} does not exist.",
                 )
             )
     return errors
@@ -185,7 +185,7 @@ def create_product(
     )
     if product_id is None:
         raise ApiError(
-            409, "sku_exists", f"A product with SKU {body.sku!r} already exists."
+            409, "sku_exists", f"A product with SKU {shown(body.sku)} already exists."
         )
     _set_categories(db, product_id, body.categories)
     _write_values(db, product_id, values)
@@ -206,7 +206,9 @@ def get_product(db: Session, sku: str, *, lock: bool = False) -> Product:
         query = query.with_for_update()
     product = db.scalar(query) if can_exist(sku) else None
     if product is None:
-        raise ApiError(404, "product_not_found", f"No product with SKU {sku!r} exists.")
+        raise ApiError(
+            404, "product_not_found", f"No product with SKU {shown(sku)} exists."
+        )
     return product
 
 
@@ -236,7 +238,7 @@ def patch_product(
             FieldError(
                 key_path("$.values", code),
                 "attribute_not_in_family",
-                f"The product has a value for {code!r}, which family {family!r} lacks; "
+                f"The product has a value for {shown(code)}, which family {shown(family)} lacks; "
                 "clear it in the same request.",
             )
             for code in stray

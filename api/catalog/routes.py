@@ -4,7 +4,7 @@ channels) and products."""
 from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, TypeVar
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote_to_bytes, urlencode
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
@@ -33,7 +33,7 @@ from api.catalog.schemas import (
     ProductPatch,
 )
 from api.database import tenant_session
-from api.errors import ApiError, not_found
+from api.errors import ApiError, not_found, shown
 from api.publishing.service import publications_of, queue_render, unpublish
 
 T = TypeVar("T")
@@ -47,6 +47,34 @@ def _answer(saved: structure.Saved[T]) -> Response[T]:
     """201 when the upsert created the row, 200 when it updated one."""
     status = HTTP_201_CREATED if saved.created else HTTP_200_OK
     return Response(saved.item, status_code=status)
+
+
+def _sent_segment(request: Request[Any, Any, Any]) -> bytes:
+    """The last segment of the address as the client sent it, still encoded."""
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    return bytes(raw).rstrip(b"/").rsplit(b"/", 1)[-1]
+
+
+def path_key(request: Request[Any, Any, Any], kind: str, name: str, key: str) -> str:
+    """``key`` from the address, or 404 when the address spells no text.
+
+    Bytes that are not UTF-8 reach the handler as U+FFFD; a message quoting
+    that would name a key the client never sent, so it quotes the address.
+    """
+    if "\ufffd" not in key:
+        return key
+    segment = _sent_segment(request)
+    try:
+        unquote_to_bytes(segment).decode("utf-8")
+    except UnicodeDecodeError:
+        sent = segment.decode("ascii", "replace")
+        raise ApiError(
+            404,
+            f"{kind}_not_found",
+            f"No {kind} with {name} {shown(sent)} exists: the address does not "
+            "decode to UTF-8 text.",
+        ) from None
+    return key
 
 
 class StructureController(Controller):
@@ -69,9 +97,13 @@ class StructureController(Controller):
 
     @get("/attributes/{code:str}", sync_to_thread=True)
     def get_attribute(
-        self, pim: NamedDependency[Principal], code: FromPath[str]
+        self,
+        pim: NamedDependency[Principal],
+        request: Request[Any, Any, Any],
+        code: FromPath[str],
     ) -> AttributeOut:
         pim.require(READ)
+        code = path_key(request, "attribute", "code", code)
         with tenant_session(pim.org_slug) as db:
             if not products.can_exist(code) or db.get(Attribute, code) is None:
                 raise not_found("attribute", code)
@@ -100,9 +132,13 @@ class StructureController(Controller):
 
     @get("/families/{code:str}", sync_to_thread=True)
     def get_family(
-        self, pim: NamedDependency[Principal], code: FromPath[str]
+        self,
+        pim: NamedDependency[Principal],
+        request: Request[Any, Any, Any],
+        code: FromPath[str],
     ) -> FamilyOut:
         pim.require(READ)
+        code = path_key(request, "family", "code", code)
         with tenant_session(pim.org_slug) as db:
             if not products.can_exist(code) or db.get(Family, code) is None:
                 raise not_found("family", code)
@@ -163,6 +199,18 @@ class StructureController(Controller):
             return _answer(structure.save_channel(db, data))
 
 
+def _refuse_slash_sku(request: Request[Any, Any, Any]) -> None:
+    """404 for ``/products/%2F``: the server decodes it into this list's own
+    address, but the client asked for one product, and no SKU holds '/'."""
+    raw = bytes(request.scope.get("raw_path") or b"")
+    _, found, sent = raw.partition(b"/products/")
+    if found and sent:
+        sku = unquote_to_bytes(sent).decode("utf-8", "replace")
+        raise ApiError(
+            404, "product_not_found", f"No product with SKU {shown(sku)} exists."
+        )
+
+
 class ProductController(Controller):
     path = "/api/v1/pim/products"
     guards = (pim_enabled,)
@@ -183,6 +231,7 @@ class ProductController(Controller):
     ) -> ProductPage:
         """Products in creation order; follow ``next_cursor`` for more."""
         pim.require(READ)
+        _refuse_slash_sku(request)
         with tenant_session(pim.org_slug) as db:
             page = products.list_products(
                 db, q=q, family=family, category=category, limit=limit, cursor=cursor
@@ -204,9 +253,13 @@ class ProductController(Controller):
 
     @post("/", sync_to_thread=True, status_code=HTTP_201_CREATED)
     def create_product(
-        self, pim: NamedDependency[Principal], data: JSONBody[ProductIn]
+        self,
+        pim: NamedDependency[Principal],
+        request: Request[Any, Any, Any],
+        data: JSONBody[ProductIn],
     ) -> Response[ProductOut]:
         pim.require(WRITE)
+        _refuse_slash_sku(request)
         with tenant_session(pim.org_slug) as db:
             product = products.create_product(db, data)
             body = products.product_out(db, product)
@@ -218,9 +271,13 @@ class ProductController(Controller):
 
     @get("/{sku:str}", sync_to_thread=True)
     def get_product(
-        self, pim: NamedDependency[Principal], sku: FromPath[str]
+        self,
+        pim: NamedDependency[Principal],
+        request: Request[Any, Any, Any],
+        sku: FromPath[str],
     ) -> ProductOut:
         pim.require(READ)
+        sku = path_key(request, "product", "SKU", sku)
         with tenant_session(pim.org_slug) as db:
             product = products.get_product(db, sku)
             return products.product_out(
@@ -231,11 +288,13 @@ class ProductController(Controller):
     def patch_product(
         self,
         pim: NamedDependency[Principal],
+        request: Request[Any, Any, Any],
         sku: FromPath[str],
         data: JSONBody[ProductPatch],
     ) -> ProductOut:
         """Merge-patch: given fields replace, values merge per locale and scope."""
         pim.require(WRITE)
+        sku = path_key(request, "product", "SKU", sku)
         with tenant_session(pim.org_slug) as db:
             if products.changes_parent_links(data):
                 products.lock_parent_links(db)
@@ -258,10 +317,14 @@ class ProductController(Controller):
 
     @delete("/{sku:str}", sync_to_thread=True, status_code=HTTP_204_NO_CONTENT)
     def delete_product(
-        self, pim: NamedDependency[Principal], sku: FromPath[str]
+        self,
+        pim: NamedDependency[Principal],
+        request: Request[Any, Any, Any],
+        sku: FromPath[str],
     ) -> None:
         """Delete a product; channels that published it re-render without it."""
         pim.require(WRITE)
+        sku = path_key(request, "product", "SKU", sku)
         with tenant_session(pim.org_slug) as db:
             products.lock_parent_links(db)
             product = products.get_product(db, sku, lock=True)

@@ -38,7 +38,7 @@ from api.catalog.schemas import (
     FamilyOut,
     OptionIn,
 )
-from api.errors import ApiError, FieldError, InvalidInput, invalid, key_path
+from api.errors import ApiError, FieldError, InvalidInput, invalid, key_path, shown
 
 T = TypeVar("T")
 
@@ -79,7 +79,7 @@ def check_code(code: str, path: str = "$.code") -> None:
         raise invalid(
             path,
             "invalid_code",
-            f"Code {code!r} is not valid.",
+            f"Code {shown(code)} is not valid.",
             "letters, digits and underscores, 1 to 100 characters",
         )
 
@@ -95,7 +95,7 @@ def check_locales(codes: list[str], path: str = "$.locales") -> list[FieldError]
                 FieldError(
                     f"{path}[{index}]",
                     "duplicate_locale",
-                    f"Locale {code!r} differs from {codes[twin]!r} at "
+                    f"Locale {shown(code)} differs from {shown(codes[twin])} at "
                     f"{path}[{twin}] only by case.",
                     codes[twin],
                 )
@@ -105,7 +105,7 @@ def check_locales(codes: list[str], path: str = "$.locales") -> list[FieldError]
                 FieldError(
                     f"{path}[{index}]",
                     "invalid_locale",
-                    f"{code!r} is not a locale code.",
+                    f"{shown(code)} is not a locale code.",
                     "language_Region such as en_US, or language_Script_Region "
                     "such as zh_Hans_CN",
                 )
@@ -129,7 +129,7 @@ def ensure_currencies(
             raise invalid(
                 f"{path}[{index}]",
                 "invalid_currency",
-                f"{code!r} is not an ISO 4217 code.",
+                f"{shown(code)} is not an ISO 4217 code.",
                 "e.g. EUR",
             )
         db.execute(insert(Currency).values(code=code).on_conflict_do_nothing())
@@ -157,7 +157,7 @@ def save_attribute(db: Session, body: AttributeIn) -> Saved[AttributeOut]:
         raise invalid(
             "$.type",
             "type_change",
-            f"Attribute {body.code!r} is a {existing.type}; its type cannot change.",
+            f"Attribute {shown(body.code)} is a {existing.type}; its type cannot change.",
             existing.type,
         )
     if existing is not None:
@@ -170,7 +170,7 @@ def save_attribute(db: Session, body: AttributeIn) -> Saved[AttributeOut]:
                 raise invalid(
                     f"$.{flag}",
                     f"{flag}_change",
-                    f"Attribute {body.code!r} has values; whether it is {flag} "
+                    f"Attribute {shown(body.code)} has values; whether it is {flag} "
                     "cannot change any more.",
                     str(getattr(existing, flag)).lower(),
                 )
@@ -189,7 +189,7 @@ def save_attribute(db: Session, body: AttributeIn) -> Saved[AttributeOut]:
         raise invalid(
             "$.group",
             "unknown_group",
-            f"Attribute group {body.group!r} does not exist.",
+            f"Attribute group {shown(body.group)} does not exist.",
         )
     limits = body.rules
     if limits.max_characters is not None and limits.max_characters < 1:
@@ -258,7 +258,7 @@ def upsert_options(db: Session, attribute: str, options: list[OptionIn]) -> None
             raise invalid(
                 f"$.options[{index}].code",
                 "invalid_code",
-                f"Option code {option.code!r} is not valid.",
+                f"Option code {shown(option.code)} is not valid.",
                 "1 to 255 letters, digits, '_', '-' or '.'",
             )
         twin = stored.setdefault(option.code.lower(), option.code)
@@ -266,7 +266,7 @@ def upsert_options(db: Session, attribute: str, options: list[OptionIn]) -> None
             raise invalid(
                 f"$.options[{index}].code",
                 "duplicate_option",
-                f"Option {option.code!r} differs from {twin!r} only by case.",
+                f"Option {shown(option.code)} differs from {shown(twin)} only by case.",
             )
         values = {"labels": option.labels, "sort_order": option.sort_order}
         db.execute(
@@ -281,7 +281,9 @@ def upsert_options(db: Session, attribute: str, options: list[OptionIn]) -> None
 def attribute_out(db: Session, code: str) -> AttributeOut:
     attribute = db.get(Attribute, code, populate_existing=True)
     if attribute is None:
-        raise ApiError(404, "attribute_not_found", f"No attribute {code!r} exists.")
+        raise ApiError(
+            404, "attribute_not_found", f"No attribute {shown(code)} exists."
+        )
     options = db.scalars(
         select(AttributeOption)
         .where(AttributeOption.attribute_code == code)
@@ -315,7 +317,7 @@ def save_family(db: Session, body: FamilyIn) -> Saved[FamilyOut]:
         FieldError(
             f"$.attributes[{i}]",
             "unknown_attribute",
-            f"Attribute {code!r} does not exist.",
+            f"Attribute {shown(code)} does not exist.",
         )
         for i, code in enumerate(body.attributes)
         if code not in known
@@ -328,7 +330,7 @@ def save_family(db: Session, body: FamilyIn) -> Saved[FamilyOut]:
                 FieldError(
                     f"$.{key}",
                     "not_in_family",
-                    f"{code!r} is not one of the family's attributes.",
+                    f"{shown(code)} is not one of the family's attributes.",
                 )
             )
     channels = set(db.scalars(select(Channel.code)))
@@ -339,7 +341,7 @@ def save_family(db: Session, body: FamilyIn) -> Saved[FamilyOut]:
                 FieldError(
                     at,
                     "unknown_channel",
-                    f"Channel {channel!r} does not exist.",
+                    f"Channel {shown(channel)} does not exist.",
                 )
             )
             continue
@@ -347,7 +349,7 @@ def save_family(db: Session, body: FamilyIn) -> Saved[FamilyOut]:
             FieldError(
                 f"{at}[{i}]",
                 "not_in_family",
-                f"Required attribute {code!r} is not one of the family's attributes.",
+                f"Required attribute {shown(code)} is not one of the family's attributes.",
             )
             for i, code in enumerate(required)
             if code not in members
@@ -385,7 +387,7 @@ def save_family(db: Session, body: FamilyIn) -> Saved[FamilyOut]:
 def family_out(db: Session, code: str) -> FamilyOut:
     family = db.get(Family, code, populate_existing=True)
     if family is None:
-        raise ApiError(404, "family_not_found", f"No family {code!r} exists.")
+        raise ApiError(404, "family_not_found", f"No family {shown(code)} exists.")
     attributes = list(
         db.scalars(
             select(FamilyAttribute.attribute_code)
@@ -428,7 +430,7 @@ def save_category(db: Session, body: CategoryIn) -> Saved[CategoryOut]:
             raise invalid(
                 "$.parent",
                 "unknown_category",
-                f"Parent category {body.parent!r} does not exist.",
+                f"Parent category {shown(body.parent)} does not exist.",
             )
         chain = ancestors(db, body.parent)
         if body.code in chain:
@@ -436,7 +438,7 @@ def save_category(db: Session, body: CategoryIn) -> Saved[CategoryOut]:
             raise invalid(
                 "$.parent",
                 "category_cycle",
-                f"Moving {body.code!r} under {body.parent!r} would make a cycle: "
+                f"Moving {shown(body.code)} under {shown(body.parent)} would make a cycle: "
                 f"{loop}.",
                 "a parent that is not the category itself or below it",
             )
@@ -502,7 +504,7 @@ def save_channel(db: Session, body: ChannelIn) -> Saved[ChannelOut]:
         raise invalid(
             "$.category_tree",
             "unknown_category",
-            f"Category {body.category_tree!r} does not exist.",
+            f"Category {shown(body.category_tree)} does not exist.",
         )
     values = {
         "labels": body.labels,
@@ -517,7 +519,7 @@ def save_channel(db: Session, body: ChannelIn) -> Saved[ChannelOut]:
 def channel_out(db: Session, code: str) -> ChannelOut:
     channel = db.get(Channel, code, populate_existing=True)
     if channel is None:
-        raise ApiError(404, "channel_not_found", f"No channel {code!r} exists.")
+        raise ApiError(404, "channel_not_found", f"No channel {shown(code)} exists.")
     return ChannelOut(
         channel.code,
         channel.labels,
