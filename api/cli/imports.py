@@ -43,7 +43,10 @@ def cmd_import_akeneo(args: argparse.Namespace) -> int:
 
 
 def print_file(file: FileReport) -> None:
-    if file.skipped:
+    if file.failure is not None:
+        rows = f" ({_rows(file.rejected)} not imported)" if file.rejected else ""
+        print(f"{file.file}: failed: {file.failure}{rows}")
+    elif file.skipped:
         print(f"{file.file}: skipped")
     else:
         print(f"{file.file}: {file.imported} imported, {file.rejected} rejected")
@@ -56,8 +59,22 @@ def print_file(file: FileReport) -> None:
         print(f"    note: {note}")
 
 
+def _rows(count: int) -> str:
+    return f"{count} row{'s' if count != 1 else ''}"
+
+
 def check_outcome(report: ImportReport) -> None:
-    """Fail when product rows were given but none of them made it in."""
+    """Fail when a file could not be read, or when product rows were given
+    but none of them made it in."""
+    failed = [file for file in report.files if file.failure is not None]
+    if failed:
+        first = failed[0]
+        others = len(failed) - 1
+        more = f" (and {others} more file{'s' if others > 1 else ''})" if others else ""
+        raise CommandFailed(
+            f"{first.file} could not be imported: {first.failure}{more}.",
+            "import_file_unreadable",
+        )
     products = [file for file in report.files if file.file in PRODUCT_FILES]
     rejected = sum(file.rejected for file in products)
     if rejected and not sum(file.imported for file in products):

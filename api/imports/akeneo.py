@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from api.catalog.models import AttributeValue, Channel, Product, ProductCategory
+from api.catalog.models import (
+    AttributeValue,
+    Category,
+    Channel,
+    Product,
+    ProductCategory,
+)
 from api.catalog.products import (
     _check_product_fields,
     attribute_types,
@@ -46,21 +51,23 @@ from api.catalog.schemas import (
     ValueIn,
 )
 from api.catalog.structure import (
+    check_code,
     ensure_currencies,
     ensure_locales,
     upsert_attribute,
     upsert_attribute_group,
-    upsert_category,
     upsert_channel,
     upsert_family,
     upsert_options,
 )
 from api.catalog.values import CatalogRules, Value, check_values
 from api.database import public_session, tenant_session
-from api.errors import FieldError, InvalidInput
+from api.errors import ApiError, FieldError, InvalidInput
+from api.imports.category_tree import place_categories
 from api.imports.csv_rows import CsvRow, read_csv, reason
 from api.imports.inheritance import inherit, inheritable, stored_values
-from api.tenants.service import enable_pim, ensure_org, get_org, set_org_settings
+from api.tenants.service import create_org, enable_pim, get_org
+from api.tenants.site import set_site, site_settings
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +90,23 @@ MODELS_NOTE = (
     "product models imported as plain products, and each variant given the "
     "values of its models; variant axes are not modelled yet"
 )
+# The files an export may hold that the import reads, in the order it does.
+EXPORT_FILES = (
+    "locales.csv",
+    "currencies.csv",
+    "attribute_groups.csv",
+    "attributes.csv",
+    "attribute_options.csv",
+    "categories.csv",
+    "channels.csv",
+    "families.csv",
+    "family_variants.csv",
+    "product_models.csv",
+    "products.csv",
+)
 MAX_REASONS = 5
 BATCH_SIZE = 200
+CATEGORY_BATCH = 1000
 PROGRESS_EVERY = 250
 
 _LOCALE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})+")
@@ -102,6 +124,7 @@ class FileReport(msgspec.Struct):
     imported: int = 0
     rejected: int = 0
     skipped: bool = False
+    failure: str | None = None
     reasons: list[str] = []
     notes: list[str] = []
 
@@ -109,6 +132,11 @@ class FileReport(msgspec.Struct):
         self.rejected += 1
         if len(self.reasons) < MAX_REASONS:
             self.reasons.append(reason)
+
+    def fail(self, problem: str, rows: int) -> None:
+        """The whole file is unusable: none of its ``rows`` are imported."""
+        self.failure = problem
+        self.rejected += rows
 
 
 class ImportReport(msgspec.Struct):
@@ -186,32 +214,6 @@ def code_index(codes: Iterable[str]) -> dict[str, str]:
 def resolve_parent(code: str, models: Mapping[str, str]) -> str | None:
     """The product model ``code`` names, as that model spells its own code."""
     return models.get(code.strip().lower())
-
-
-def parents_first(
-    pairs: Sequence[tuple[str, str | None]],
-) -> tuple[list[int], list[int]]:
-    """Positions of (code, parent) pairs ordered so parents come first.
-
-    The second list holds the positions caught in a cycle; they have no place
-    in a tree. A parent that is not among the pairs is left for the writer to
-    find (or refuse).
-    """
-    codes = {code for code, _ in pairs}
-    children: dict[str, list[int]] = {}
-    queue: deque[int] = deque()
-    for index, (code, parent) in enumerate(pairs):
-        if parent and parent in codes and parent != code:
-            children.setdefault(parent, []).append(index)
-        else:
-            queue.append(index)
-    order: list[int] = []
-    while queue:
-        index = queue.popleft()
-        order.append(index)
-        queue.extend(children.pop(pairs[index][0], []))
-    placed = set(order)
-    return order, [index for index in range(len(pairs)) if index not in placed]
 
 
 def attribute_body(row: CsvRow) -> AttributeIn:
@@ -522,12 +524,12 @@ def read_product_records(
     variant_families: Mapping[str, str] | None = None,
 ) -> tuple[ColumnPlan, list[ProductRecord]]:
     """Every record of a product file, read against the attributes' types."""
-    header, rows = read_csv(path)
+    table = read_csv(path)
     *_, fields = product_fields(types, variant_families)
-    plan = plan_columns(header, fields, channels)
+    plan = plan_columns(table.header, fields, channels)
     records = [
         product_record(row, plan, types, variant_families=variant_families)
-        for row in rows
+        for row in table.rows
     ]
     return plan, records
 
@@ -558,18 +560,22 @@ def import_akeneo(
     """Import an Akeneo CSV export folder into organisation ``org_slug``.
 
     The organisation is created when needed (named ``org_name``, or after its
-    slug) and its PIM module enabled.
+    slug) and its PIM module enabled; an existing one asked for under another
+    name is refused (409 ``organization_exists``), and a folder holding no
+    export file (422 ``not_an_akeneo_export``).
     Importing the same folder again updates what the first run wrote: products
     are matched by SKU and their values merged.
     """
     if not directory.is_dir():
         raise FileNotFoundError(f"No Akeneo export folder at {directory}.")
+    check_export(directory)
     started = time.monotonic()
     with public_session() as db:
-        ensure_org(db, org_slug, org_name)
+        _, created = create_org(db, org_slug, org_name)
     enable_pim(org_slug)
     run = _AkeneoImport(directory, org_slug, progress or (lambda _: None))
     run.all()
+    run.set_site_channel(created=created)
     products = sum(f.imported for f in run.report.files if f.file.startswith("product"))
     rejected = sum(f.rejected for f in run.report.files)
     log.info(
@@ -580,6 +586,23 @@ def import_akeneo(
         time.monotonic() - started,
     )
     return run.report
+
+
+def check_export(directory: Path) -> None:
+    """Refuse a folder that holds none of the files an Akeneo export has."""
+    if any((directory / name).is_file() for name in EXPORT_FILES):
+        return
+    others = sorted(path.name for path in directory.iterdir())
+    held = f"it holds {', '.join(others[:5])}" if others else "it is empty"
+    if len(others) > 5:
+        held += f" and {len(others) - 5} more"
+    raise ApiError(
+        422,
+        "not_an_akeneo_export",
+        f"{directory} is not an Akeneo CSV export: {held}, and none of "
+        "products.csv, product_models.csv, attributes.csv, categories.csv, "
+        "families.csv or the other files an export holds.",
+    )
 
 
 class _AkeneoImport:
@@ -612,7 +635,6 @@ class _AkeneoImport:
         self.family_variants()
         self.products("product_models.csv", models=True)
         self.products("products.csv", models=False)
-        self.set_site_channel()
         for path in sorted(self.directory.glob("*.csv")):
             if path.name not in self.handled:
                 self.report.files.append(
@@ -632,12 +654,19 @@ class _AkeneoImport:
                 self.report.notes.append(f"{name} is missing; nothing taken from it")
             return None
         file = FileReport(name)
-        header, rows = read_csv(path)
-        if report:
-            self.handled.add(name)
-            self.report.files.append(file)
-            self.progress(f"{name}: {len(rows)} rows")
-        return header, rows, file
+        table = read_csv(path)
+        if not report:
+            return None if table.problem else (table.header, table.rows, file)
+        self.handled.add(name)
+        self.report.files.append(file)
+        if table.problem:
+            file.fail(table.problem, len(table.rows))
+            log.warning("%s not imported: %s", name, table.problem)
+            return None
+        if not table.rows:
+            file.notes.append("the file has a header line and no rows")
+        self.progress(f"{name}: {len(table.rows)} rows")
+        return table.header, table.rows, file
 
     def _rows(
         self,
@@ -784,25 +813,83 @@ class _AkeneoImport:
         if found is None:
             return
         _, rows, file = found
-        order, cyclic = parents_first(
-            [(row.get("code"), row.get("parent") or None) for row in rows]
-        )
-        for index in cyclic:
-            row = rows[index]
-            file.reject(
-                reason(row, "parent", f"Category {row.get('code')!r} is in a cycle.")
+        bodies: dict[str, tuple[CsvRow, CategoryIn]] = {}
+        for row in rows:
+            problem = self._category(row, bodies)
+            if problem is not None:
+                file.reject(problem)
+        with tenant_session(self.org) as db:
+            stored = dict(db.execute(select(Category.code, Category.parent_code)).all())
+            placement = place_categories(
+                {code: body.parent for code, (_, body) in bodies.items()}, stored
             )
+            left_out = sorted(
+                placement.problems, key=lambda code: bodies[code][0].number
+            )
+            for code in left_out:
+                row = bodies[code][0]
+                file.reject(reason(row, "parent", placement.problems[code]))
+            chosen = [bodies[code] for code in placement.order]
+            for start in range(0, len(chosen), CATEGORY_BATCH):
+                self._write_categories(db, file, chosen[start : start + CATEGORY_BATCH])
+        log.info(
+            "%s: %s imported, %s rejected", file.file, file.imported, file.rejected
+        )
 
-        def build(row: CsvRow) -> CategoryIn:
-            body = {
-                "code": row.get("code"),
-                "parent": row.get("parent") or None,
-                "labels": labels_of(row),
-                "sort_order": row.number,
-            }
-            return msgspec.convert(body, CategoryIn)
+    @staticmethod
+    def _category(
+        row: CsvRow, bodies: dict[str, tuple[CsvRow, CategoryIn]]
+    ) -> str | None:
+        """Read a category row into ``bodies``; why it cannot be, otherwise."""
+        if row.problem:
+            return reason(row, None, f"The record {row.problem}.")
+        body = {
+            "code": row.get("code"),
+            "parent": row.get("parent") or None,
+            "labels": labels_of(row),
+            "sort_order": row.number,
+        }
+        try:
+            category = msgspec.convert(body, CategoryIn)
+            check_code(category.code)
+        except msgspec.ValidationError as exc:
+            return reason(row, None, str(exc))
+        except InvalidInput as exc:
+            return _field_reason(row, exc.errors[0])
+        if category.code in bodies:
+            first = bodies[category.code][0].number
+            return reason(
+                row,
+                "code",
+                f"Category {category.code!r} already appears at row {first}.",
+            )
+        bodies[category.code] = (row, category)
+        return None
 
-        self._rows(file, [rows[index] for index in order], build, upsert_category)
+    def _write_categories(
+        self,
+        db: Session,
+        file: FileReport,
+        chosen: Sequence[tuple[CsvRow, CategoryIn]],
+    ) -> None:
+        """Write placed categories in one statement; one by one if it fails."""
+        try:
+            with db.begin_nested():
+                _upsert_categories(db, [body for _, body in chosen])
+        except SQLAlchemyError:
+            log.debug("a batch of %s failed", file.file, exc_info=True)
+        else:
+            file.imported += len(chosen)
+            return
+        for row, body in chosen:
+            try:
+                with db.begin_nested():
+                    _upsert_categories(db, [body])
+            except SQLAlchemyError as exc:
+                log.debug("%s of %s failed", row.where, file.file, exc_info=True)
+                file.reject(reason(row, None, _database_message(exc)))
+            else:
+                file.imported += 1
 
     def channels(self) -> None:
         found = self._read("channels.csv")
@@ -877,8 +964,12 @@ class _AkeneoImport:
         variant_families = self.variant_families if models else None
         identifier, _, fields = product_fields(types, variant_families)
         if identifier not in header:
-            for row in rows:
-                file.reject(reason(row, identifier, "The file has no such column."))
+            shown = ", ".join(header[:6]) + (", …" if len(header) > 6 else "")
+            file.fail(
+                f"the file has no {identifier!r} column to identify each row; "
+                f"its columns: {shown}",
+                len(rows),
+            )
             return
         plan = plan_columns(header, fields, rules.channels)
         if plan.ignored:
@@ -929,24 +1020,34 @@ class _AkeneoImport:
     def _write(
         self, file: FileReport, batch: list[Accepted], rules: CatalogRules
     ) -> None:
+        """Write a batch in one transaction; if it fails, each of its rows
+        alone, so that only the rows the database refuses are rejected."""
         try:
             with tenant_session(self.org) as db:
                 _write_products(db, batch, rules)
-        except SQLAlchemyError as exc:
-            log.warning("a batch of %s failed", file.file, exc_info=True)
-            first, last = batch[0].row.number, batch[-1].row.number
-            message = (
-                f"Not written: the batch of rows {first} to {last} failed "
-                f"({_database_message(exc)})."
-            )
-            for accepted in batch:
+        except SQLAlchemyError:
+            log.debug("a batch of %s failed", file.file, exc_info=True)
+        else:
+            file.imported += len(batch)
+            return
+        for accepted in batch:
+            try:
+                with tenant_session(self.org) as db:
+                    _write_products(db, [accepted], rules)
+            except SQLAlchemyError as exc:
+                log.debug(
+                    "%s of %s failed", accepted.row.where, file.file, exc_info=True
+                )
+                message = f"Not written: {_database_message(exc)}."
                 file.reject(reason(accepted.row, None, message))
                 self.models.pop(accepted.sku.lower(), None)
                 self.inherited.pop(accepted.sku.lower(), None)
-        else:
-            file.imported += len(batch)
+            else:
+                file.imported += 1
 
-    def set_site_channel(self) -> None:
+    def set_site_channel(self, *, created: bool) -> None:
+        """Build the site from the export's web channel, unless the
+        organisation already chose the channel its site is built from."""
         with tenant_session(self.org) as db:
             existing = set(db.scalars(select(Channel.code)))
         choice = "ecommerce" if "ecommerce" in existing else None
@@ -957,10 +1058,40 @@ class _AkeneoImport:
             org = get_org(db, self.org)
             if org is None:
                 return
-            site = dict((org.settings or {}).get("site") or {})
-            site["channel"] = choice
-            set_org_settings(db, org, site=site)
+            current = site_settings(org.settings).get("channel")
+            if current and not created:
+                if current != choice:
+                    self.report.notes.append(
+                        f"site channel left at {current!r}, as the organisation "
+                        f"has it; the export's web channel is {choice!r}"
+                    )
+                return
+            set_site(db, org, channel=choice)
         self.report.notes.append(f"site channel set to {choice!r}")
+
+
+def _upsert_categories(db: Session, bodies: Sequence[CategoryIn]) -> None:
+    statement = insert(Category).values(
+        [
+            {
+                "code": body.code,
+                "parent_code": body.parent,
+                "labels": body.labels,
+                "sort_order": body.sort_order,
+            }
+            for body in bodies
+        ]
+    )
+    db.execute(
+        statement.on_conflict_do_update(
+            index_elements=["code"],
+            set_={
+                "parent_code": statement.excluded.parent_code,
+                "labels": statement.excluded.labels,
+                "sort_order": statement.excluded.sort_order,
+            },
+        )
+    )
 
 
 def _write_locale(db: Session, code: str) -> None:

@@ -12,7 +12,6 @@ from api.imports.akeneo import (
     attribute_body,
     attribute_types_of,
     code_index,
-    parents_first,
     parse_column,
     plan_columns,
     read_csv,
@@ -104,8 +103,9 @@ def test_literal_backslash_n_becomes_a_line_break() -> None:
 
 def test_rows_know_their_physical_line(tmp_path: Path) -> None:
     path = write(tmp_path, 'sku;name\nA;"two\nlines"\nB;plain\nC\n')
-    header, rows = read_csv(path)
-    assert header == ["sku", "name"]
+    table = read_csv(path)
+    rows = table.rows
+    assert (table.header, table.problem) == (["sku", "name"], None)
     assert [(row.number, row.line) for row in rows] == [(1, 2), (2, 4), (3, 5)]
     assert rows[0].cells["name"] == "two\nlines"
     assert rows[2].problem == "has 1 fields where the header has 2"
@@ -205,24 +205,6 @@ def test_parents_resolve_regardless_of_case() -> None:
     assert resolve_parent("nobody", models) is None
 
 
-def test_categories_are_ordered_parents_first() -> None:
-    pairs = [
-        ("tvs", "master"),
-        ("master", None),
-        ("lcd", "tvs"),
-        ("x", "y"),
-        ("y", "x"),
-    ]
-    order, cyclic = parents_first(pairs)
-    assert [pairs[i][0] for i in order] == ["master", "tvs", "lcd"]
-    assert cyclic == [3, 4]
-
-
-def test_an_outside_parent_is_left_to_the_writer() -> None:
-    order, cyclic = parents_first([("orphan", "missing"), ("self", "self")])
-    assert (order, cyclic) == ([0, 1], [])
-
-
 def test_attribute_rows_map_to_catalog_attributes(tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -234,7 +216,7 @@ def test_attribute_rows_map_to_catalog_attributes(tmp_path: Path) -> None:
         "grid;Grid;;pim_catalog_table;;0;0;0;;;;;;;;;\n",
         "attributes.csv",
     )
-    _, rows = read_csv(path)
+    rows = read_csv(path).rows
     body = attribute_body(rows[0])
     assert (body.code, body.type, body.group, body.sort_order) == (
         "weight",
@@ -256,11 +238,11 @@ def test_attribute_rows_map_to_catalog_attributes(tmp_path: Path) -> None:
     not ICECAT.is_dir(), reason=f"the Icecat demo export is not at {ICECAT}"
 )
 def test_the_icecat_demo_export_reads_completely() -> None:
-    _, attribute_rows = read_csv(ICECAT / "attributes.csv")
+    attribute_rows = read_csv(ICECAT / "attributes.csv").rows
     types = attribute_types_of(attribute_rows)
-    _, channel_rows = read_csv(ICECAT / "channels.csv")
+    channel_rows = read_csv(ICECAT / "channels.csv").rows
     channels = {row.get("code") for row in channel_rows}
-    _, variant_rows = read_csv(ICECAT / "family_variants.csv")
+    variant_rows = read_csv(ICECAT / "family_variants.csv").rows
     variants = {row.get("code"): row.get("family") for row in variant_rows}
 
     _, models = read_product_records(
