@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from api.catalog.locks import CATEGORY_TREE, lock_tree
 from api.catalog.models import (
     AttributeValue,
     Category,
@@ -819,6 +820,9 @@ class _AkeneoImport:
             if problem is not None:
                 file.reject(problem)
         with tenant_session(self.org) as db:
+            # The tree is checked against what is stored, so no API move may
+            # slip in between the check and the write.
+            lock_tree(db, CATEGORY_TREE)
             stored = dict(db.execute(select(Category.code, Category.parent_code)).all())
             placement = place_categories(
                 {code: body.parent for code, (_, body) in bodies.items()}, stored

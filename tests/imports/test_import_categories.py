@@ -94,3 +94,38 @@ def test_a_category_twice_in_the_file_keeps_the_first(database, tmp_path):
         "row 3 (line 4), column 'code': Category 'sales' already appears at row 2."
     ]
     assert tree == {"master": None, "sales": None}
+
+
+def test_the_import_waits_for_a_tree_move_under_way(database, tmp_path):
+    import threading
+
+    from api.catalog.locks import CATEGORY_TREE, lock_tree
+
+    slug, _, _ = _import(tmp_path, "root;;Root\n")
+    held = threading.Event()
+    release = threading.Event()
+
+    def move_in_progress() -> None:
+        with tenant_session(slug) as db:
+            lock_tree(db, CATEGORY_TREE)
+            held.set()
+            release.wait(timeout=30)
+            db.get(Category, "root").labels = {"en_US": "Moved first"}
+
+    mover = threading.Thread(target=move_in_progress)
+    mover.start()
+    assert held.wait(timeout=30)
+    results: list[object] = []
+    importer = threading.Thread(
+        target=lambda: results.append(_import(tmp_path, "kid;root;Kid\n", slug))
+    )
+    importer.start()
+    importer.join(timeout=1.0)
+    waited = importer.is_alive()
+    release.set()
+    mover.join(timeout=30)
+    importer.join(timeout=30)
+    assert waited, "the import placed categories while the tree lock was held"
+    [(_, file, tree)] = results
+    assert file.imported == 1
+    assert tree == {"root": None, "kid": "root"}
