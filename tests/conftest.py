@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,3 +159,15 @@ def shared_data(name: str) -> Path:
             "(set PIM_SHARED_DATA to the shared data folder)"
         )
     return path
+
+
+def race(calls: list[Callable[[], object]]) -> list:
+    """Run ``calls`` in threads released together; their results, in order."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], object]) -> object:
+        barrier.wait()
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))

@@ -7,8 +7,6 @@ can never disagree.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -27,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from api import cursors
 from api.catalog.locks import PRODUCT_PARENTS, lock_tree
 from api.catalog.models import (
     Attribute,
@@ -474,26 +473,11 @@ def _categories_of(db: Session, product_ids: list[int]) -> dict[int, list[str]]:
 
 
 def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"p:{last_id}".encode()).decode().rstrip("=")
+    return cursors.encode_cursor("p", last_id)
 
 
 def decode_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _, value = raw.partition(":")
-        if kind != "p" or not value.isascii() or not value.isdigit():
-            raise ValueError(raw)
-        position = int(value)
-        if position >= 2**63:
-            raise ValueError(raw)
-        return position
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise invalid(
-            "query.cursor",
-            "invalid_cursor",
-            "The cursor is not one this API returned.",
-            "the next_cursor of a previous page",
-        ) from None
+    return cursors.decode_cursor("p", cursor)
 
 
 def category_and_descendants(code: str) -> Select[tuple[str]]:

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 
 import msgspec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api import cursors
 from api.errors import invalid, not_found
 from api.quotes.models import Lead
 
 STATUSES = ("new", "contacted", "qualified", "won", "lost")
 MAX_LIMIT = 100
-_LARGEST_ID = 2**63 - 1
-_ID_DIGITS = len(str(_LARGEST_ID))
+_ID_DIGITS = len(str(cursors.LARGEST_ID))
 ONE_OF_STATUSES = f"one of {', '.join(STATUSES)}"
 
 
@@ -68,31 +66,11 @@ def lead_out(lead: Lead) -> LeadOut:
 
 
 def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"l:{last_id}".encode()).decode().rstrip("=")
+    return cursors.encode_cursor("l", last_id)
 
 
 def decode_cursor(cursor: str) -> int:
-    """The id a page ended at; 422 for anything this API did not hand out.
-
-    Base64 and numbers each have several spellings of one value (padding,
-    leading zeros); only the one :func:`encode_cursor` writes is a cursor.
-    """
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _, value = raw.partition(":")
-        if kind != "l" or not value.isascii() or not value.isdigit():
-            raise ValueError(raw)
-        position = int(value)
-        if not 1 <= position <= _LARGEST_ID or encode_cursor(position) != cursor:
-            raise ValueError(raw)
-        return position
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise invalid(
-            "query.cursor",
-            "invalid_cursor",
-            "The cursor is not one this API returned.",
-            "the next_cursor of a previous page",
-        ) from None
+    return cursors.decode_cursor("l", cursor)
 
 
 def check_status(path: str, status: str) -> str:
@@ -144,7 +122,7 @@ def get_lead(db: Session, lead_id: int | str, *, lock: bool = False) -> Lead:
             raise not_found("lead", lead_id)
         lead_id = int(lead_id)
     lead = None
-    if 1 <= lead_id <= _LARGEST_ID:
+    if 1 <= lead_id <= cursors.LARGEST_ID:
         query = select(Lead).where(Lead.id == lead_id)
         lead = db.scalar(query.with_for_update() if lock else query)
     if lead is None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import update
+
+from tests.conftest import race
 
 API = "/api/v1/pim"
 ROUNDS = 6
@@ -13,17 +14,6 @@ ROUNDS = 6
 
 def _post(client, org, body):
     return client.post(f"{API}/categories", json=body, headers=org.headers)
-
-
-def _race(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def _parents(client, org) -> dict[str, str | None]:
@@ -66,7 +56,7 @@ def test_moves_racing_to_close_a_loop_leave_a_tree(client, org) -> None:
         first, second = f"cyc{round_}a", f"cyc{round_}b"
         assert _post(client, org, {"code": first}).status_code == 201
         assert _post(client, org, {"code": second}).status_code == 201
-        responses = _race(
+        responses = race(
             [
                 lambda a=first, b=second: _post(client, org, {"code": a, "parent": b}),
                 lambda a=first, b=second: _post(client, org, {"code": b, "parent": a}),

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
 
 from tests.catalog import product, setup_catalog
+from tests.conftest import race
 
 BASE = "/api/v1/pim/products"
 ROUNDS = 4
@@ -19,17 +18,6 @@ WRITERS = 6
 def catalog(client, org):
     setup_catalog(client, org.headers)
     return org
-
-
-def _race(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def test_renames_racing_to_one_sku_get_one_success_and_409s(client, catalog):
@@ -46,7 +34,7 @@ def test_renames_racing_to_one_sku_get_one_success_and_409s(client, catalog):
     for round_ in range(ROUNDS):
         target = f"RACED-{round_}"
         first = round_ * WRITERS
-        responses = _race([partial(rename, first + i, target) for i in range(WRITERS)])
+        responses = race([partial(rename, first + i, target) for i in range(WRITERS)])
         statuses = sorted(r.status_code for r in responses)
         assert statuses == [200] + [409] * (WRITERS - 1), [r.text for r in responses]
         for response in responses:
@@ -62,7 +50,7 @@ def test_renames_racing_to_one_sku_get_one_success_and_409s(client, catalog):
 def test_family_upserts_racing_on_one_code_create_it_once(client, catalog):
     family = {"code": "stools", "attributes": ["name", "price", "seats"]}
     for _ in range(ROUNDS):
-        responses = _race(
+        responses = race(
             [
                 lambda: client.post(
                     "/api/v1/pim/families", json=family, headers=catalog.headers

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
+
+from tests.conftest import race
 
 BASE = "/api/v1/pim/products"
 ROUNDS = 5
@@ -112,23 +111,12 @@ def test_children_follow_their_parent_to_a_new_sku(client, org) -> None:
     assert _parent_of(client, org, "KID-2") == "NEW"
 
 
-def _race(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 def test_parent_changes_racing_to_close_a_loop_leave_one(client, org) -> None:
     for round_ in range(ROUNDS):
         first, second = f"R{round_}-a", f"R{round_}-b"
         assert _create(client, org, first).status_code == 201
         assert _create(client, org, second).status_code == 201
-        responses = _race(
+        responses = race(
             [
                 lambda a=first, b=second: _patch(client, org, a, {"parent": b}),
                 lambda a=first, b=second: _patch(client, org, b, {"parent": a}),
@@ -144,7 +132,7 @@ def test_a_child_cannot_be_added_to_a_parent_being_deleted(client, org) -> None:
     for round_ in range(ROUNDS):
         parent = f"P{round_}"
         assert _create(client, org, parent).status_code == 201
-        responses = _race(
+        responses = race(
             [
                 lambda p=parent: client.delete(f"{BASE}/{p}", headers=org.headers),
                 lambda p=parent: _create(client, org, f"{p}-kid", parent=p),
@@ -162,7 +150,7 @@ def test_a_rename_racing_a_child_move_never_deadlocks(client, org) -> None:
         assert _create(client, org, parent).status_code == 201
         assert _create(client, org, f"{child}-old", parent=parent).status_code == 201
         assert _create(client, org, child).status_code == 201
-        responses = _race(
+        responses = race(
             [
                 lambda p=parent: _patch(client, org, p, {"sku": f"{p}-new"}),
                 lambda p=parent, c=child: _patch(client, org, c, {"parent": p}),

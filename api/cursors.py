@@ -1,0 +1,43 @@
+"""Opaque keyset cursors: the id a page ended at, tagged with its list.
+
+A cursor is ``<kind>:<id>`` in unpadded URL-safe base64. Base64 and numbers
+each have several spellings of one value (padding, leading zeros), so a
+cursor is accepted only when it is exactly the one :func:`encode_cursor`
+writes; anything else is a 422 naming ``query.cursor``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from api.errors import invalid
+
+LARGEST_ID = 2**63 - 1
+
+
+def encode_cursor(kind: str, last_id: int) -> str:
+    raw = f"{kind}:{last_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(kind: str, cursor: str) -> int:
+    """The id a page of ``kind`` ended at; 422 for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        tag, _, value = raw.partition(":")
+        if tag != kind or not value.isascii() or not value.isdigit():
+            raise ValueError(raw)
+        position = int(value)
+        if not 1 <= position <= LARGEST_ID:
+            raise ValueError(raw)
+        if encode_cursor(kind, position) != cursor:
+            raise ValueError(raw)
+        return position
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise invalid(
+            "query.cursor",
+            "invalid_cursor",
+            "The cursor is not one this API returned.",
+            "the next_cursor of a previous page",
+        ) from None
