@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from api import cursors
+from api import paging
 from api.catalog.locks import PRODUCT_PARENTS, lock_tree
 from api.catalog.models import (
     Attribute,
@@ -42,9 +42,8 @@ from api.catalog.schemas import (
     ValueOut,
 )
 from api.catalog.values import CatalogRules, Value, check_values
-from api.errors import ApiError, FieldError, InvalidInput, invalid, key_path, shown
+from api.errors import ApiError, FieldError, InvalidInput, key_path, shown
 
-MAX_LIMIT = 100
 # Control, format (e.g. bidi overrides), line and paragraph separators, surrogates.
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cs"}
 _TEXT_TYPES = ("identifier", "text", "textarea")
@@ -237,8 +236,8 @@ def patch_product(
             FieldError(
                 key_path("$.values", code),
                 "attribute_not_in_family",
-                f"The product has a value for {shown(code)}, which family {shown(family)} lacks; "
-                "clear it in the same request.",
+                f"The product has a value for {shown(code)}, which family "
+                f"{shown(family)} lacks; clear it in the same request.",
             )
             for code in stray
             if rules.attributes.get(code) and not _cleared(values, code)
@@ -473,11 +472,11 @@ def _categories_of(db: Session, product_ids: list[int]) -> dict[int, list[str]]:
 
 
 def encode_cursor(last_id: int) -> str:
-    return cursors.encode_cursor("p", last_id)
+    return paging.encode_cursor("p", last_id)
 
 
 def decode_cursor(cursor: str) -> int:
-    return cursors.decode_cursor("p", cursor)
+    return paging.decode_cursor("p", cursor)
 
 
 def category_and_descendants(code: str) -> Select[tuple[str]]:
@@ -503,13 +502,7 @@ def list_products(
     limit: int = 20,
     cursor: str | None = None,
 ) -> ProductPage:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise invalid(
-            "query.limit",
-            "invalid_limit",
-            f"limit {limit} is out of range.",
-            f"1 to {MAX_LIMIT}",
-        )
+    paging.check_limit(limit)
     query = select(Product).order_by(Product.id).limit(limit + 1)
     if cursor:
         query = query.where(Product.id > decode_cursor(cursor))

@@ -157,7 +157,8 @@ def save_attribute(db: Session, body: AttributeIn) -> Saved[AttributeOut]:
         raise invalid(
             "$.type",
             "type_change",
-            f"Attribute {shown(body.code)} is a {existing.type}; its type cannot change.",
+            f"Attribute {shown(body.code)} is a {existing.type}; "
+            "its type cannot change.",
             existing.type,
         )
     if existing is not None:
@@ -349,7 +350,8 @@ def save_family(db: Session, body: FamilyIn) -> Saved[FamilyOut]:
             FieldError(
                 f"{at}[{i}]",
                 "not_in_family",
-                f"Required attribute {shown(code)} is not one of the family's attributes.",
+                f"Required attribute {shown(code)} is not one of the family's "
+                "attributes.",
             )
             for i, code in enumerate(required)
             if code not in members
@@ -438,8 +440,8 @@ def save_category(db: Session, body: CategoryIn) -> Saved[CategoryOut]:
             raise invalid(
                 "$.parent",
                 "category_cycle",
-                f"Moving {shown(body.code)} under {shown(body.parent)} would make a cycle: "
-                f"{loop}.",
+                f"Moving {shown(body.code)} under {shown(body.parent)} would make "
+                f"a cycle: {loop}.",
                 "a parent that is not the category itself or below it",
             )
     values = {

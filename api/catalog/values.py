@@ -192,7 +192,8 @@ def _check_key(
                 FieldError(
                     f"{at}.locale",
                     "locale_required",
-                    f"Attribute {shown(code)} is localizable; each value needs a locale.",
+                    f"Attribute {shown(code)} is localizable; "
+                    "each value needs a locale.",
                     f"one of {', '.join(sorted(rules.locales))}",
                 )
             )

@@ -32,16 +32,16 @@ def _set_site(slug: str, **changes: object) -> None:
             ["publish", "--org", "{slug}", "--channel", "web", "--all"],
             "missing",
             (
-                "No organisation '{slug}' exists; create it with: pim org create {slug} "
-                "(organization_not_found)"
+                "No organisation '{slug}' exists; create it with: "
+                "pim org create {slug} (organization_not_found)"
             ),
         ),
         (
             ["build", "--org", "{slug}", "--channel", "web"],
             "missing",
             (
-                "No organisation '{slug}' exists; create it with: pim org create {slug} "
-                "(organization_not_found)"
+                "No organisation '{slug}' exists; create it with: "
+                "pim org create {slug} (organization_not_found)"
             ),
         ),
         (

@@ -70,8 +70,9 @@ def test_rows_that_cannot_be_read_are_rejected_with_their_reason(
         "products.csv: 1 imported, 2 rejected",
         "    row 2 (line 3): The record is not UTF-8 in column 'name' (byte 0xe9).",
         (
-            f"    row 3 (line 4): The record has {MAX_CELL + 1:,} characters in column "
-            f"'name', more than the {MAX_CELL:,} a cell may hold (is a quote left open?)."
+            f"    row 3 (line 4): The record has {MAX_CELL + 1:,} characters in "
+            f"column 'name', more than the {MAX_CELL:,} a cell may hold "
+            "(is a quote left open?)."
         ),
     ]
 
@@ -92,7 +93,8 @@ def test_rows_that_cannot_be_read_are_rejected_with_their_reason(
             "expected ';'-separated columns; this file seems to use ','",
         ),
         (
-            b"sku\tfamily\tcategories\tenabled\tname\nA-1\t\t\t1\tOne\nA-2\t\t\t1\tTwo\n",
+            b"sku\tfamily\tcategories\tenabled\tname\n"
+            b"A-1\t\t\t1\tOne\nA-2\t\t\t1\tTwo\n",
             "expected ';'-separated columns; this file seems to use tabs",
         ),
         (
@@ -248,9 +250,9 @@ def test_an_unclosed_quote_rejects_its_row_and_keeps_the_next(
     assert _file_lines(out, "products.csv") == [
         "products.csv: 1 imported, 1 rejected",
         (
-            "    row 1 (line 2): The record opens a quote that is never closed: lines 2 "
-            "to 3, the end of the file, would read as one record, so the lines after "
-            "line 2 are read on their own."
+            "    row 1 (line 2): The record opens a quote that is never closed: "
+            "lines 2 to 3, the end of the file, would read as one record, so the "
+            "lines after line 2 are read on their own."
         ),
     ]
     with tenant_session(slug) as db:
