@@ -1,4 +1,6 @@
-"""Opaque keyset cursors: the id a page ended at, tagged with its list.
+"""Keyset paging shared by every list: limits, cursors and the next link.
+
+A cursor is the id a page ended at, tagged with its list.
 
 A cursor is ``<kind>:<id>`` in unpadded URL-safe base64. Base64 and numbers
 each have several spellings of one value (padding, leading zeros), so a
@@ -10,10 +12,35 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+import msgspec
 
 from api.errors import invalid
 
 LARGEST_ID = 2**63 - 1
+MAX_LIMIT = 100
+
+
+class PageLinks(msgspec.Struct, omit_defaults=True):
+    next: str | None = None
+
+
+def check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise invalid(
+            "query.limit",
+            "invalid_limit",
+            f"limit {limit} is out of range.",
+            f"1 to {MAX_LIMIT}",
+        )
+
+
+def next_link(path: str, query: Mapping[str, object]) -> PageLinks:
+    """The link to the next page: the same query, its unset parts left out."""
+    params = {key: value for key, value in query.items() if value is not None}
+    return PageLinks(next=f"{path}?{urlencode(params)}")
 
 
 def encode_cursor(kind: str, last_id: int) -> str:

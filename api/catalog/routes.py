@@ -4,7 +4,7 @@ channels) and products."""
 from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, TypeVar
-from urllib.parse import quote, unquote_to_bytes, urlencode
+from urllib.parse import quote, unquote_to_bytes
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
@@ -26,7 +26,6 @@ from api.catalog.schemas import (
     ChannelOut,
     FamilyIn,
     FamilyOut,
-    Links,
     ProductIn,
     ProductOut,
     ProductPage,
@@ -34,6 +33,7 @@ from api.catalog.schemas import (
 )
 from api.database import tenant_session
 from api.errors import ApiError, not_found, shown
+from api.paging import next_link
 from api.publishing.service import publications_of, queue_render, unpublish
 
 T = TypeVar("T")
@@ -237,18 +237,14 @@ class ProductController(Controller):
                 db, q=q, family=family, category=category, limit=limit, cursor=cursor
             )
         if page.next_cursor:
-            params = {
-                k: v
-                for k, v in {
-                    "q": q,
-                    "family": family,
-                    "category": category,
-                    "limit": limit,
-                    "cursor": page.next_cursor,
-                }.items()
-                if v is not None
+            query = {
+                "q": q,
+                "family": family,
+                "category": category,
+                "limit": limit,
+                "cursor": page.next_cursor,
             }
-            page.links = Links(next=f"{request.url.path}?{urlencode(params)}")
+            page.links = next_link(request.url.path, query)
         return page
 
     @post("/", sync_to_thread=True, status_code=HTTP_201_CREATED)

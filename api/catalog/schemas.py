@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from api.paging import PageLinks
+
 AttributeType = Literal[
     "identifier",
     "text",
@@ -186,11 +188,7 @@ class ProductOut(msgspec.Struct):
     published: dict[str, datetime] = {}
 
 
-class Links(msgspec.Struct, omit_defaults=True):
-    next: str | None = None
-
-
 class ProductPage(msgspec.Struct):
     items: list[ProductOut]
     next_cursor: str | None
-    links: Links = msgspec.field(default_factory=Links, name="_links")
+    links: PageLinks = msgspec.field(default_factory=PageLinks, name="_links")

@@ -8,13 +8,13 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api import cursors
+from api import paging
 from api.errors import invalid, not_found
+from api.paging import PageLinks
 from api.quotes.models import Lead
 
 STATUSES = ("new", "contacted", "qualified", "won", "lost")
-MAX_LIMIT = 100
-_ID_DIGITS = len(str(cursors.LARGEST_ID))
+_ID_DIGITS = len(str(paging.LARGEST_ID))
 ONE_OF_STATUSES = f"one of {', '.join(STATUSES)}"
 
 
@@ -36,14 +36,10 @@ class LeadOut(msgspec.Struct):
     created_at: datetime
 
 
-class LeadLinks(msgspec.Struct, omit_defaults=True):
-    next: str | None = None
-
-
 class LeadPage(msgspec.Struct):
     items: list[LeadOut]
     next_cursor: str | None
-    links: LeadLinks = msgspec.field(default_factory=LeadLinks, name="_links")
+    links: PageLinks = msgspec.field(default_factory=PageLinks, name="_links")
 
 
 class LeadPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -66,11 +62,11 @@ def lead_out(lead: Lead) -> LeadOut:
 
 
 def encode_cursor(last_id: int) -> str:
-    return cursors.encode_cursor("l", last_id)
+    return paging.encode_cursor("l", last_id)
 
 
 def decode_cursor(cursor: str) -> int:
-    return cursors.decode_cursor("l", cursor)
+    return paging.decode_cursor("l", cursor)
 
 
 def check_status(path: str, status: str) -> str:
@@ -88,13 +84,7 @@ def list_leads(
     db: Session, *, status: str | None, limit: int, cursor: str | None
 ) -> LeadPage:
     """Leads newest first, ``limit`` at a time, from where ``cursor`` ended."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise invalid(
-            "query.limit",
-            "invalid_limit",
-            f"limit {limit} is out of range.",
-            f"1 to {MAX_LIMIT}",
-        )
+    paging.check_limit(limit)
     # Ids grow with every insert, so the newest lead has the largest id.
     query = select(Lead).order_by(Lead.id.desc()).limit(limit + 1)
     if status is not None:
@@ -122,7 +112,7 @@ def get_lead(db: Session, lead_id: int | str, *, lock: bool = False) -> Lead:
             raise not_found("lead", lead_id)
         lead_id = int(lead_id)
     lead = None
-    if 1 <= lead_id <= cursors.LARGEST_ID:
+    if 1 <= lead_id <= paging.LARGEST_ID:
         query = select(Lead).where(Lead.id == lead_id)
         lead = db.scalar(query.with_for_update() if lock else query)
     if lead is None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-from urllib.parse import urlencode
+from typing import Annotated, Any, ClassVar
 
 import anyio
 import msgspec
@@ -13,11 +12,13 @@ from litestar.exceptions import ClientException
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect
+from litestar.types import Guard
 
 from api.auth.principal import READ, WRITE, Principal, pim_enabled
 from api.database import is_valid_slug, public_session, tenant_session
 from api.errors import ApiError, FieldError, InvalidInput
 from api.jobs import site_channel
+from api.paging import next_link
 from api.quotes import leads
 from api.quotes.error_page import error_page_context
 from api.quotes.form import (
@@ -250,8 +251,9 @@ class LeadController(Controller):
     """Quote requests as leads, for the organisation's sales team."""
 
     path = "/api/v1/leads"
-    guards = [pim_enabled]  # leads live in the schema that enabling PIM creates
-    tags = ["leads"]
+    # Leads live in the schema that enabling PIM creates.
+    guards: ClassVar[list[Guard]] = [pim_enabled]
+    tags: ClassVar[list[str]] = ["leads"]
 
     @get("/", sync_to_thread=True)
     def list_leads(
@@ -270,8 +272,7 @@ class LeadController(Controller):
             page = leads.list_leads(db, status=status, limit=limit, cursor=cursor)
         if page.next_cursor:
             query = {"status": status, "limit": limit, "cursor": page.next_cursor}
-            params = {key: value for key, value in query.items() if value is not None}
-            page.links = leads.LeadLinks(next=f"{request.url.path}?{urlencode(params)}")
+            page.links = next_link(request.url.path, query)
         return page
 
     # The id is read as text so that "/leads/abc" is a lead that does not
