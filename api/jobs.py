@@ -15,7 +15,6 @@ runs anyway changes nothing visible.
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -26,6 +25,7 @@ from procrastinate.manager import JobManager
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from api.catalog.locks import advisory_key
 from api.catalog.models import Category, Channel
 from api.database import get_engine, libpq_url, public_session, tenant_session
 from api.settings import get_settings
@@ -74,16 +74,10 @@ def defer_render(db: Session, org: str, channel: str) -> None:
     ).defer(org=org, channel=channel)
 
 
-def _lock_key(org: str) -> int:
-    """A stable signed 32-bit key for ``org`` (a collision only serialises)."""
-    key = zlib.crc32(org.encode())
-    return key - 2**32 if key >= 2**31 else key
-
-
 @contextmanager
 def site_render_lock(org: str) -> Iterator[None]:
     """Hold the lock every render of ``org``'s site takes; waits for it."""
-    keys = {"space": RENDER_LOCK_SPACE, "key": _lock_key(org)}
+    keys = {"space": RENDER_LOCK_SPACE, "key": advisory_key(org)}
     with get_engine().connect() as connection:
         connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         connection.execute(text("SELECT pg_advisory_lock(:space, :key)"), keys)

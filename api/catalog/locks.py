@@ -22,9 +22,10 @@ CATEGORY_TREE = "categories"
 PRODUCT_PARENTS = "product_parents"
 
 
-def _tree_key(schema: str, tree: str) -> int:
-    """A stable signed 32-bit key (a collision only serialises more)."""
-    key = zlib.crc32(f"{schema}:{tree}".encode())
+def advisory_key(name: str) -> int:
+    """A stable signed 32-bit advisory lock key for ``name`` (a collision
+    only serialises more)."""
+    key = zlib.crc32(name.encode())
     return key - 2**32 if key >= 2**31 else key
 
 
@@ -34,5 +35,5 @@ def lock_tree(db: Session, tree: str) -> None:
     schema = options.get("schema_translate_map", {}).get("tenant", "")
     db.execute(
         text("SELECT pg_advisory_xact_lock(:space, :key)"),
-        {"space": TREE_LOCK_SPACE, "key": _tree_key(schema, tree)},
+        {"space": TREE_LOCK_SPACE, "key": advisory_key(f"{schema}:{tree}")},
     )
