@@ -41,6 +41,7 @@ from api.catalog.schemas import (
     ProductPatch,
     ValueOut,
 )
+from api.catalog.structure import parent_chain
 from api.catalog.values import CatalogRules, Value, check_values
 from api.errors import ApiError, FieldError, InvalidInput, key_path, shown
 
@@ -126,7 +127,7 @@ def _check_parent(db: Session, names: set[str], parent: str | None) -> list[Fiel
                 expected,
             )
         ]
-    chain = _parent_chain(db, parent)
+    chain = parent_chain(db, Product.sku, Product.parent_code, parent)
     below = next((i for i, sku in enumerate(chain) if sku in names), None)
     if below is None:
         return []
@@ -144,16 +145,6 @@ def _check_parent(db: Session, names: set[str], parent: str | None) -> list[Fiel
 
 def _exists(db: Session, sku: str) -> bool:
     return db.scalar(select(Product.id).where(Product.sku == sku)) is not None
-
-
-def _parent_chain(db: Session, sku: str) -> list[str]:
-    """``sku``, its parent, and so on up; stops at a loop already stored."""
-    chain: list[str] = []
-    current: str | None = sku
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = db.scalar(select(Product.parent_code).where(Product.sku == current))
-    return chain
 
 
 def create_product(

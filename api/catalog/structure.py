@@ -10,7 +10,7 @@ import msgspec
 import regex
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.catalog.locks import CATEGORY_TREE, lock_tree
 from api.catalog.models import (
@@ -454,16 +454,25 @@ def save_category(db: Session, body: CategoryIn) -> Saved[CategoryOut]:
     return Saved(out, created)
 
 
-def ancestors(db: Session, code: str) -> list[str]:
-    """``code``, its parent, and so on up; stops at a loop already stored."""
+def parent_chain(
+    db: Session,
+    key: InstrumentedAttribute[str],
+    parent: InstrumentedAttribute[str | None],
+    start: str,
+) -> list[str]:
+    """``start``, its parent, and so on up a tree whose rows are named by
+    ``key`` and point up by ``parent``; stops at a loop already stored."""
     chain: list[str] = []
-    current: str | None = code
+    current: str | None = start
     while current is not None and current not in chain:
         chain.append(current)
-        current = db.scalar(
-            select(Category.parent_code).where(Category.code == current)
-        )
+        current = db.scalar(select(parent).where(key == current))
     return chain
+
+
+def ancestors(db: Session, code: str) -> list[str]:
+    """``code``, its parent, and so on up the category tree."""
+    return parent_chain(db, Category.code, Category.parent_code, code)
 
 
 def list_categories(db: Session) -> list[CategoryOut]:
