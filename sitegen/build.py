@@ -167,9 +167,11 @@ class PageFingerprints:
         return hasher.hexdigest()
 
 
-def _template_search_path(templates_dir: Path, theme_dir: Path) -> list[Path]:
+def theme_loader(templates_dir: Path, theme_dir: Path) -> jinja2.FileSystemLoader:
+    """The site's templates, with the theme's own templates taking precedence."""
     overrides = theme_dir / "templates"
-    return [overrides, templates_dir] if overrides.is_dir() else [templates_dir]
+    search = [overrides, templates_dir] if overrides.is_dir() else [templates_dir]
+    return jinja2.FileSystemLoader(search)
 
 
 def build_site(
@@ -194,7 +196,7 @@ def build_site(
             f"expected a folder at {theme_dir}"
         )
     assets = collect_assets(theme_dir / "static")
-    loader = jinja2.FileSystemLoader(_template_search_path(templates_dir, theme_dir))
+    loader = theme_loader(templates_dir, theme_dir)
     env = make_environment(loader, config, assets)
     fingerprint = PageFingerprints(env, config, assets, loader)
 

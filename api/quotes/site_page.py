@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import jinja2
-
 from api.settings import get_settings
-from sitegen.build import collect_assets, make_environment
+from sitegen.build import collect_assets, make_environment, theme_loader
 from sitegen.model import SiteConfig
 
 
@@ -19,7 +17,6 @@ def render_site_page(config: SiteConfig, template: str, data: dict[str, Any]) ->
     """``template`` rendered with ``data`` as the site of ``config`` would."""
     settings = get_settings()
     theme = settings.themes_dir / config.theme
-    search = [theme / "templates", settings.templates_dir]
-    loader = jinja2.FileSystemLoader([path for path in search if path.is_dir()])
+    loader = theme_loader(settings.templates_dir, theme)
     env = make_environment(loader, config, collect_assets(theme / "static"))
     return env.get_template(template).render(data)
