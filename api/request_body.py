@@ -253,6 +253,27 @@ class JSONRequest(Request[Any, Any, Any]):
         return read_json(await self.body(), body_type(self.route_handler))
 
 
+def unsupported_media_type(
+    given: str | None, *, sent: str, accepted: str, declared: str
+) -> ApiError:
+    """415 for a body whose content type (``given``) is not ``accepted``;
+    ``declared`` says what the type fails to be, ``sent`` what was sent."""
+    problem = f"it came as {given}" if given else "it came without a content type"
+    return ApiError(
+        415,
+        "unsupported_media_type",
+        f"Send {sent} as {accepted}; {problem}.",
+        [
+            FieldError(
+                "header.content-type",
+                "unsupported_media_type",
+                f"{declared}; {problem}.",
+                accepted,
+            )
+        ],
+    )
+
+
 def is_json(content_type: tuple[str, dict[str, str]]) -> bool:
     media, options = content_type
     charset = options.get("charset", "utf-8").lower()
@@ -269,20 +290,11 @@ async def json_body(
         return
     body = await connection.body()
     if body and not is_json(connection.content_type):
-        given = connection.headers.get("content-type")
-        problem = f"it came as {given}" if given else "it came without a content type"
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            f"Send the body as application/json; {problem}.",
-            [
-                FieldError(
-                    "header.content-type",
-                    "unsupported_media_type",
-                    f"The body is not declared as JSON; {problem}.",
-                    "application/json",
-                )
-            ],
+        raise unsupported_media_type(
+            connection.headers.get("content-type"),
+            sent="the body",
+            accepted="application/json",
+            declared="The body is not declared as JSON",
         )
     if "data" in handler.parsed_fn_signature.parameters and not body.strip():
         raise body_required()

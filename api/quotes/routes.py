@@ -37,7 +37,12 @@ from api.quotes.service import (
     product_names,
 )
 from api.quotes.site_page import render_site_page
-from api.request_body import body_required, is_json, read_json
+from api.request_body import (
+    body_required,
+    is_json,
+    read_json,
+    unsupported_media_type,
+)
 from api.settings import get_settings
 from api.tenants.service import get_org
 from sitegen.model import SiteConfig
@@ -87,22 +92,12 @@ def _decode_json(request: Request[Any, Any, Any], raw: bytes) -> QuoteIn:
     if not raw.strip():
         raise body_required()
     if not is_json(request.content_type):
-        given = request.headers.get("content-type")
-        problem = f"it came as {given}" if given else "it came without a content type"
         forms = " or ".join(sorted(FORM_TYPES))
-        accepted = f"application/json or a form post ({forms})"
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            f"Send the quote as {accepted}; {problem}.",
-            [
-                FieldError(
-                    "header.content-type",
-                    "unsupported_media_type",
-                    f"The body is neither JSON nor a form; {problem}.",
-                    accepted,
-                )
-            ],
+        raise unsupported_media_type(
+            request.headers.get("content-type"),
+            sent="the quote",
+            accepted=f"application/json or a form post ({forms})",
+            declared="The body is neither JSON nor a form",
         )
     return msgspec.convert(read_json(raw, QuoteIn), QuoteIn, strict=True)
 
