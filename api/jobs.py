@@ -34,7 +34,8 @@ from api.tenants.site import (
     DEFAULT_SITE_CHANNEL,
     site_base_url,
     site_channel,
-    site_settings,
+    site_quote_url,
+    site_theme,
 )
 from sitegen.model import CategoryView, SiteConfig
 
@@ -138,7 +139,8 @@ def _render(org: str) -> BuildReport | None:
         if organization is None:
             return None
         org_name = organization.name
-        site = site_settings(organization.settings)
+        theme = site_theme(organization.settings)
+        quote_url = site_quote_url(organization.settings, org)
         wanted = site_channel(organization.settings)
         base_url = site_base_url(organization.settings, settings.public_base_url)
     with tenant_session(org) as db:
@@ -155,8 +157,8 @@ def _render(org: str) -> BuildReport | None:
         base_url=base_url,
         channel=wanted,
         locales=locales,
-        quote_url=str(site.get("quote_url") or f"/api/v1/catalog/{org}/quote"),
-        theme=str(site.get("theme") or "default"),
+        quote_url=quote_url,
+        theme=theme,
         page_size=settings.page_size,
     )
     report = build_site(

@@ -17,7 +17,6 @@ from litestar.types import Guard
 from api.auth.principal import READ, WRITE, Principal, pim_enabled
 from api.database import is_valid_slug, public_session, tenant_session
 from api.errors import ApiError, FieldError, InvalidInput
-from api.jobs import site_channel
 from api.paging import next_link
 from api.quotes import leads
 from api.quotes.error_page import error_page_context
@@ -45,6 +44,7 @@ from api.request_body import (
 )
 from api.settings import get_settings
 from api.tenants.service import get_org
+from api.tenants.site import quote_path, site_channel, site_theme
 from sitegen.model import SiteConfig
 from sitegen.urls import thanks_path
 
@@ -63,11 +63,6 @@ class _Site(msgspec.Struct):
         return self.locales[0] if self.locales else FALLBACK_LOCALE
 
 
-def quote_path(org_slug: str) -> str:
-    """Where a catalog page posts quotes: the API serves it on the same origin."""
-    return f"/api/v1/catalog/{org_slug}/quote"
-
-
 def _site(org_slug: str) -> _Site:
     with public_session() as db:
         # A slug that could never be valid (say "%00") is looked up nowhere.
@@ -78,7 +73,7 @@ def _site(org_slug: str) -> _Site:
             )
         channel = site_channel(org.settings)
         name = org.name
-        theme = str((org.settings.get("site") or {}).get("theme") or "default")
+        theme = site_theme(org.settings)
     from api.catalog.models import Channel
 
     with tenant_session(org_slug) as db:

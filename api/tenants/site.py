@@ -21,6 +21,7 @@ from api.tenants.models import Organization
 log = logging.getLogger(__name__)
 
 DEFAULT_SITE_CHANNEL = "web"
+DEFAULT_THEME = "default"
 BASE_URL_EXPECTED = "an absolute http(s) address such as https://shop.example"
 # A host (a name, or an IPv6 address in brackets) and an optional port; a
 # user part ("user@") is refused by not matching.
@@ -39,6 +40,21 @@ def site_settings(settings: dict[str, Any] | None) -> dict[str, Any]:
 
 def site_channel(settings: dict[str, Any] | None) -> str:
     return str(site_settings(settings).get("channel") or DEFAULT_SITE_CHANNEL)
+
+
+def site_theme(settings: dict[str, Any] | None) -> str:
+    return str(site_settings(settings).get("theme") or DEFAULT_THEME)
+
+
+def quote_path(org_slug: str) -> str:
+    """Where a catalog page posts quotes: the API serves it on the same origin."""
+    return f"/api/v1/catalog/{org_slug}/quote"
+
+
+def site_quote_url(settings: dict[str, Any] | None, org_slug: str) -> str:
+    """Where the site's quote forms post: a stored ``quote_url``, else the API's
+    own quote endpoint."""
+    return str(site_settings(settings).get("quote_url") or quote_path(org_slug))
 
 
 def site_base_url(settings: dict[str, Any] | None, fallback: str) -> str:
