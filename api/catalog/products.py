@@ -195,10 +195,14 @@ def get_product(db: Session, sku: str, *, lock: bool = False) -> Product:
         query = query.with_for_update()
     product = db.scalar(query) if can_exist(sku) else None
     if product is None:
-        raise ApiError(
-            404, "product_not_found", f"No product with SKU {shown(sku)} exists."
-        )
+        raise product_not_found(sku)
     return product
+
+
+def product_not_found(sku: str) -> ApiError:
+    return ApiError(
+        404, "product_not_found", f"No product with SKU {shown(sku)} exists."
+    )
 
 
 def patch_product(

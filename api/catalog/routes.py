@@ -206,9 +206,7 @@ def _refuse_slash_sku(request: Request[Any, Any, Any]) -> None:
     _, found, sent = raw.partition(b"/products/")
     if found and sent:
         sku = unquote_to_bytes(sent).decode("utf-8", "replace")
-        raise ApiError(
-            404, "product_not_found", f"No product with SKU {shown(sku)} exists."
-        )
+        raise products.product_not_found(sku)
 
 
 class ProductController(Controller):
