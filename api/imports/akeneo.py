@@ -968,21 +968,18 @@ class _AkeneoImport:
         variant_families = self.variant_families if models else None
         identifier, _, fields = product_fields(types, variant_families)
         if identifier not in header:
-            shown = ", ".join(header[:6]) + (", …" if len(header) > 6 else "")
             file.fail(
                 f"the file has no {identifier!r} column to identify each row; "
-                f"its columns: {shown}",
+                f"its columns: {_first(header, 6)}",
                 len(rows),
             )
             return
         plan = plan_columns(header, fields, rules.channels)
         if plan.ignored:
-            shown = ", ".join(plan.ignored[:4]) + (
-                ", …" if len(plan.ignored) > 4 else ""
-            )
             file.notes.append(
                 f"{len(plan.ignored)} association and group columns ignored "
-                f"({shown}): associations and groups are not modelled yet"
+                f"({_first(plan.ignored, 4)}): associations and groups are not "
+                "modelled yet"
             )
         for column, message in plan.malformed.items():
             file.notes.append(f"column {column!r} not understood: {message}")
@@ -1104,6 +1101,11 @@ def _write_locale(db: Session, code: str) -> None:
 
 def _write_currency(db: Session, code: str) -> None:
     ensure_currencies(db, [code], "$.code")
+
+
+def _first(names: Sequence[str], count: int) -> str:
+    """The first ``count`` of ``names``, with "…" when there are more."""
+    return ", ".join(names[:count]) + (", …" if len(names) > count else "")
 
 
 def _field_reason(row: CsvRow, error: FieldError) -> str:
