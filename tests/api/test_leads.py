@@ -146,15 +146,19 @@ def test_lead_status_moves_within_the_fixed_set(client, sales, status) -> None:
             {"status": "archived"},
             "$.status",
             "invalid_status",
-            "Status 'archived' is not a lead status; "
-            "use one of new, contacted, qualified, won, lost.",
+            (
+                "Status 'archived' is not a lead status; "
+                "use one of new, contacted, qualified, won, lost."
+            ),
         ),
         (
             {"status": "Won"},
             "$.status",
             "invalid_status",
-            "Status 'Won' is not a lead status; "
-            "use one of new, contacted, qualified, won, lost.",
+            (
+                "Status 'Won' is not a lead status; "
+                "use one of new, contacted, qualified, won, lost."
+            ),
         ),
         ({"status": 3}, "$.status", "invalid_type", "Expected `str`, got `int`"),
         ({}, "$.status", "required", "Object missing required field `status`"),

@@ -93,8 +93,10 @@ def test_rows_that_cannot_be_read_are_rejected_with_their_reason(
             "expected ';'-separated columns; this file seems to use ','",
         ),
         (
-            b"sku\tfamily\tcategories\tenabled\tname\n"
-            b"A-1\t\t\t1\tOne\nA-2\t\t\t1\tTwo\n",
+            (
+                b"sku\tfamily\tcategories\tenabled\tname\n"
+                b"A-1\t\t\t1\tOne\nA-2\t\t\t1\tTwo\n"
+            ),
             "expected ';'-separated columns; this file seems to use tabs",
         ),
         (
