@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,8 +21,10 @@ def cmd_import_akeneo(args: argparse.Namespace) -> int:
 
     directory = Path(args.directory)
     if not directory.is_dir():
-        print(f"error: {directory} is not a folder", file=sys.stderr)
-        return 2
+        raise CommandFailed(
+            f"{directory} is not a folder; give the folder of an Akeneo CSV export.",
+            "not_a_folder",
+        )
     started = time.monotonic()
     migrate_public()
     report = import_akeneo(directory, args.org, org_name=args.name, progress=progress)

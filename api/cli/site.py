@@ -33,8 +33,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from api.publishing.service import publish
 
     if not args.all and not args.sku:
-        print("error: name products with --sku or use --all", file=sys.stderr)
-        return 2
+        raise CommandFailed(
+            "Name the products to publish with --sku, or use --all.",
+            "products_required",
+        )
     require_catalog(args.org)
     require_channel(args.org, args.channel)
     with tenant_session(args.org) as db:
@@ -95,8 +97,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     print(
         f"built /catalog/{args.org}/ in {time.monotonic() - started:.1f}s: "
-        f"{report.pages} files, {report.written} written, {report.reused} reused, "
-        f"{len(report.removed)} removed"
+        f"{build_summary(report)}"
     )
     return 0
 
@@ -115,8 +116,14 @@ def render(org: str, channel: str) -> BuildReport | None:
             "render_failed",
         ) from exc
     if report is not None:
-        progress(
-            f"site rendered: {report.pages} files, {report.written} written, "
-            f"{report.reused} reused"
-        )
+        progress(f"site rendered: {build_summary(report)}")
     return report
+
+
+def build_summary(report: BuildReport) -> str:
+    if not report.changed:
+        return f"{report.pages} files, all already up to date"
+    return (
+        f"{report.pages} files: {report.written} written, {report.reused} kept "
+        f"from the previous release, {len(report.removed)} removed"
+    )

@@ -6,6 +6,8 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from api.cli import main
 
 
@@ -65,3 +67,27 @@ def test_failures_print_one_line_and_exit_non_zero(database, capsys):
     assert err.startswith("error: ") and "missing-org" in err
     assert main(["build", "--org", "missing-org", "--channel", "web"]) == 1
     assert capsys.readouterr().err.startswith("error: ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (
+            ["publish", "--org", "demo", "--channel", "web"],
+            (
+                "error: Name the products to publish with --sku, or use --all. "
+                "(products_required)\n"
+            ),
+        ),
+        (
+            ["import", "akeneo", "no/such/folder", "--org", "demo"],
+            (
+                "error: no/such/folder is not a folder; give the folder of an Akeneo "
+                "CSV export. (not_a_folder)\n"
+            ),
+        ),
+    ],
+)
+def test_usage_refusals_are_one_coded_line_and_exit_1(run, argv, line):
+    printed = run(*argv)
+    assert (printed.code, printed.err, printed.out) == (1, line, "")

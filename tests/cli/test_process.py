@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -54,10 +57,21 @@ def _pim(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
-def test_db_stop_stops_the_embedded_server_a_command_left_running(tmp_path):
+@pytest.fixture
+def embedded_data(tmp_path):
+    """A data folder for an embedded server, whose server is stopped after."""
+    data = tmp_path / "data"
+    yield data
+    pid_file = data / "pgdata" / "postmaster.pid"
+    if pid_file.exists():  # the test failed before stopping it
+        with contextlib.suppress(ValueError, OSError):
+            os.kill(int(pid_file.read_text().split("\n", 1)[0]), signal.SIGINT)
+
+
+def test_db_stop_stops_the_embedded_server_a_command_left_running(embedded_data):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["PIM_DATA_DIR"] = str(tmp_path / "data")
-    pid_file = tmp_path / "data" / "pgdata" / "postmaster.pid"
+    env["PIM_DATA_DIR"] = str(embedded_data)
+    pid_file = embedded_data / "pgdata" / "postmaster.pid"
 
     assert _pim(["migrate"], env).returncode == 0
     assert pid_file.exists(), "the embedded server keeps running after a command"
@@ -107,3 +121,37 @@ def test_a_port_outside_1_to_65535_is_refused_by_the_parser(command, port, capsy
         )
     assert exited.value.code == 2
     assert f"{port!r} is not a port from 1 to 65535" in capsys.readouterr().err
+
+
+def test_db_stop_stops_the_server_even_after_a_killed_command(embedded_data):
+    # A command killed outright never tells the embedded server it is gone.
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["PIM_DATA_DIR"] = str(embedded_data)
+    pid_file = embedded_data / "pgdata" / "postmaster.pid"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main())"]
+        + ["serve", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(600):
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the server never started listening")
+    finally:
+        server.kill()
+        server.wait(timeout=30)
+    assert pid_file.exists()
+
+    stopped = _pim(["db", "stop"], env)
+    assert stopped.returncode == 0, stopped.stderr
+    assert not pid_file.exists()

@@ -4,6 +4,7 @@ site that reflects the publish when the command returns."""
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 
 import procrastinate
@@ -266,3 +267,15 @@ def test_pages_use_the_organisations_base_url_first(
     assert done.code == 0, done.err
     [page] = product_pages(build_dir, shop.slug, "CLI-1")
     assert canonical_of(page).startswith(f"{expected}/catalog/{shop.slug}/en-us/p/")
+
+
+def test_build_says_what_it_wrote_and_when_nothing_changed(run, shop, build_dir):
+    assert run("publish", "--org", shop.slug, "--channel", "web", "--all").code == 0
+
+    again = run("build", "--org", shop.slug)
+    assert again.code == 0
+    assert re.fullmatch(
+        rf"built /catalog/{shop.slug}/ in [0-9.]+s: "
+        r"[0-9]+ files, all already up to date\n",
+        again.out,
+    )
