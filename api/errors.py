@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import msgspec
@@ -86,6 +86,17 @@ def shown(value: Any) -> str:
         return repr(value if len(value) <= SHOWN_MAX else value[:SHOWN_MAX] + "…")
     text = repr(value)
     return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX] + "…"
+
+
+def one_of(codes: Iterable[str], kind: str, limit: int = 20) -> str:
+    """What a field expects when it must name one of ``codes``: the first
+    ``limit`` of them, sorted, or that there are none of ``kind`` yet."""
+    known = sorted(codes)
+    if not known:
+        return f"an existing {kind} code (none exist yet)"
+    more = len(known) - limit
+    listed = ", ".join(known[:limit])
+    return f"one of {listed}" + (f" (and {more} more)" if more > 0 else "")
 
 
 def not_found(kind: str, key: str) -> ApiError:

@@ -43,7 +43,7 @@ from api.catalog.schemas import (
 )
 from api.catalog.structure import parent_chain
 from api.catalog.values import CatalogRules, Value, check_values
-from api.errors import ApiError, FieldError, InvalidInput, key_path, shown
+from api.errors import ApiError, FieldError, InvalidInput, key_path, one_of, shown
 
 # Control, format (e.g. bidi overrides), line and paragraph separators, surrogates.
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cs"}
@@ -87,7 +87,7 @@ def _check_product_fields(
                 "$.family",
                 "unknown_family",
                 f"Family {shown(family)} does not exist.",
-                f"one of {', '.join(sorted(rules.family_attributes)[:20])}",
+                one_of(rules.family_attributes, "family"),
             )
         )
     for index, code in enumerate(categories or []):

@@ -28,7 +28,7 @@ from api.catalog.models import (
     Locale,
 )
 from api.catalog.schemas import ValueIn
-from api.errors import FieldError, key_path, shown
+from api.errors import FieldError, key_path, one_of, shown
 
 TEXT_MAX = 255
 PATTERN_TIMEOUT = 0.05  # seconds a validation pattern may run on one value
@@ -194,7 +194,7 @@ def _check_key(
                     "locale_required",
                     f"Attribute {shown(code)} is localizable; "
                     "each value needs a locale.",
-                    f"one of {', '.join(sorted(rules.locales))}",
+                    one_of(rules.locales, "locale"),
                 )
             )
         elif entry.locale not in rules.locales:
@@ -203,7 +203,7 @@ def _check_key(
                     f"{at}.locale",
                     "unknown_locale",
                     f"Locale {shown(entry.locale)} is not enabled.",
-                    f"one of {', '.join(sorted(rules.locales))}",
+                    one_of(rules.locales, "locale"),
                 )
             )
     elif entry.locale is not None:
@@ -222,7 +222,7 @@ def _check_key(
                     f"{at}.scope",
                     "scope_required",
                     f"Attribute {shown(code)} is scopable; each value needs a channel.",
-                    f"one of {', '.join(sorted(rules.channels))}",
+                    one_of(rules.channels, "channel"),
                 )
             )
         elif entry.scope not in rules.channels:
@@ -231,7 +231,7 @@ def _check_key(
                     f"{at}.scope",
                     "unknown_channel",
                     f"Channel {shown(entry.scope)} does not exist.",
-                    f"one of {', '.join(sorted(rules.channels))}",
+                    one_of(rules.channels, "channel"),
                 )
             )
     elif entry.scope is not None:
@@ -488,7 +488,7 @@ def _price(rules: CatalogRules, item: Any, seen: dict[str, str]) -> tuple[str, s
         raise ValueProblem(
             "unknown_currency",
             f"Currency {shown(currency)} is not enabled.",
-            f"one of {', '.join(sorted(rules.currencies))}",
+            one_of(rules.currencies, "currency"),
             ".currency",
         )
     if currency in seen:

@@ -110,7 +110,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Token:    {token}")
     print(
         f"demo ready in {time.monotonic() - started:.1f}s: "
-        f"{sum(products.values())} products published to {DEMO_CHANNEL}"
+        f"{len(result.published) + len(result.unchanged)} products published "
+        f"to {DEMO_CHANNEL}"
     )
     if args.no_serve:
         return 0

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from api.catalog.models import Channel, Product
 from api.catalog.values import CatalogRules
-from api.errors import ApiError, FieldError, InvalidInput
+from api.errors import ApiError, FieldError, InvalidInput, one_of
 from api.publishing.models import ChannelView
 from api.publishing.views import ViewBuilder
 from sitegen.model import ProductView, view_decoder, view_encoder
@@ -65,7 +65,7 @@ def check_channels(db: Session, codes: Sequence[str]) -> list[Channel]:
             f"$.channels[{i}]",
             "unknown_channel",
             f"Channel {code!r} does not exist.",
-            f"one of {', '.join(sorted(known))}",
+            one_of(known, "channel"),
         )
         for i, code in enumerate(codes)
         if code not in known

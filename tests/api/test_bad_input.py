@@ -544,3 +544,21 @@ def test_well_formed_values_are_stored(
     assert response.status_code == 200, response.text
     expected = {"amount": "1.5", "unit": "KILOGRAM"} if stored is None else stored
     assert response.json()["values"][attribute][0]["data"] == expected
+
+
+def test_a_family_in_an_organisation_without_families_says_none_exist(client):
+    from tests.conftest import make_org
+
+    fresh = make_org()
+    response = client.post(
+        "/api/v1/pim/products",
+        json={"sku": "NEW-1", "family": "chairs"},
+        headers=fresh.headers,
+    )
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["path"], error["code"], error["expected"]) == (
+        "$.family",
+        "unknown_family",
+        "an existing family code (none exist yet)",
+    )

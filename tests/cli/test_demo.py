@@ -103,3 +103,30 @@ def test_loading_the_same_catalog_again_updates_nothing(database):
 
     third = load_catalog(org.slug, changed)
     assert (third["products_updated"], third["products_unchanged"]) == (0, products)
+
+
+def test_demo_ready_line_counts_what_the_web_channel_shows(run, client, database):
+    from sqlalchemy import func
+
+    from api.publishing.models import ChannelView
+
+    assert run("demo", "--no-serve").code == 0
+    token = run("token", "create", "--org", "demo", "--email", "extra@example.com")
+    headers = {"Authorization": f"Bearer {token.out.strip()}"}
+    shown = client.get("/api/v1/pim/products/AN-KIT-001", headers=headers).json()
+    extra = {key: shown[key] for key in ("family", "categories", "values")}
+    created = client.post(
+        "/api/v1/pim/products", json={"sku": "EXTRA-1", **extra}, headers=headers
+    )
+    assert created.status_code == 201, created.text
+
+    done = run("demo", "--no-serve")
+    assert done.code == 0, done.err
+    with tenant_session("demo") as db:
+        live = db.scalar(
+            select(func.count())
+            .select_from(ChannelView)
+            .where(ChannelView.channel_code == "web")
+        )
+    assert live == len(demo_catalog()["products"]) + 1
+    assert f": {live} products published to web\n" in done.out
